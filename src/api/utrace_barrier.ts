@@ -1,0 +1,54 @@
+/**
+ * `utrace_barrier`.
+ * @packageDocumentation
+ */
+import type { any_engine } from '../../types/engine.js';
+import type { NEG_ERESTARTSYS, NEG_ESRCH } from '../../types/errno.js';
+import type { checked_engine } from '../../types/rules.js';
+import type { task_struct } from '../../types/task.js';
+import { barrier } from '../kernel/calls/barrier.js';
+import { taskAndEngine } from './validate.js';
+
+/**
+ * Blocks while `target` may be in a callback of `engine`. The only call that accepts an
+ * engine already passed to `UTRACE_DETACH`; it needs no live task. A 0 return is ordered
+ * after earlier utrace_set_events / utrace_control calls: any callback they raced with has
+ * finished and its return value has taken effect. Blocking: call it from a tracer thread,
+ * never from a callback or inside an RCU read-side section.
+ *
+ * @returns
+ * - `0`: no callback of this engine is in progress (the engine is attached);
+ * - `-ESRCH`: the engine is fully detached: every callback has finished (the normal result
+ *   after `UTRACE_DETACH`, once the task unlinked it);
+ * - `-ERESTARTSYS`: the tracer thread was interrupted by a signal.
+ * @throws `UtraceUsageError` for a bad task or engine, a stale handle, or a call outside a
+ * tracer thread.
+ * @example
+ * ```ts
+ * import { Kernel, sys, defineOps, utrace_attach_task, utrace_control, utrace_barrier,
+ *   utrace_engine_put, IS_ERR, UTRACE_ATTACH_CREATE, UTRACE_DETACH } from 'utrace';
+ * const kernel = new Kernel();
+ * const task = kernel.spawn('traced', [sys(1)]);
+ * const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, defineOps({}), null);
+ * kernel.tracer('tracer', async () => {
+ *   if (IS_ERR(engine)) return;
+ *   const r = utrace_control(task, engine, UTRACE_DETACH);
+ *   if (r.ret === -115) console.log(await utrace_barrier(task, r.engine)); // -3
+ *   utrace_engine_put(r.engine);
+ * });
+ * ```
+ * @public
+ */
+export async function utrace_barrier<E extends any_engine>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_barrier'>,
+): Promise<0 | NEG_ESRCH | NEG_ERESTARTSYS> {
+  const call = 'utrace_barrier';
+  const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  const thread = kernel.currentTracer(call);
+  const record = kernel.useEngine(handle, call);
+  if (kernel.current === task.thread) return 0;
+  const ret = await barrier(kernel, thread, task, record, () => kernel.useEngine(handle, call));
+  if (kernel.tracing) kernel.log(`utrace_barrier(${task}, ${record.name}) = ${ret}`);
+  return ret as 0 | NEG_ESRCH | NEG_ERESTARTSYS;
+}

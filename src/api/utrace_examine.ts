@@ -1,0 +1,71 @@
+/**
+ * `utrace_prepare_examine` and `utrace_finish_examine`.
+ * @packageDocumentation
+ */
+import type { any_engine } from '../../types/engine.js';
+import type { NEG_EAGAIN, NEG_EINVAL, NEG_ESRCH } from '../../types/errno.js';
+import type { checked_engine } from '../../types/rules.js';
+import type { task_struct } from '../../types/task.js';
+import { UtraceUsageError } from '../errors.js';
+import { finishExamine, prepareExamine, type utrace_examiner } from '../kernel/calls/examine.js';
+import { taskAndEngine } from './validate.js';
+
+function asExaminer(value: unknown, call: string): utrace_examiner {
+  if (typeof value !== 'object' || value === null || !('ncsw' in value) || !('state' in value)) {
+    throw new UtraceUsageError('bad-examiner', `${call}: pass an examiner made by utrace_examiner_init()`);
+  }
+  return value as utrace_examiner;
+}
+
+/**
+ * Prepares to examine a task that this engine keeps stopped: waits until it is off the
+ * CPU and records its state for {@link utrace_finish_examine}. Call it after a 0 from
+ * `utrace_control(UTRACE_STOP)` or after a callback returned `UTRACE_STOP`. Blocking.
+ * @returns
+ * - `0`: examine now, then call utrace_finish_examine;
+ * - `-EINVAL`: this engine is not keeping the task stopped;
+ * - `-ESRCH`: the task has exited, or the engine is detached;
+ * - `-EAGAIN`: the task is running, or woke (SIGKILL) while waited for.
+ * @example
+ * ```ts
+ * import { utrace_examiner_init } from 'utrace';
+ * const exam = utrace_examiner_init(); // then: await utrace_prepare_examine(task, engine, exam)
+ * ```
+ * @public
+ */
+export async function utrace_prepare_examine<E extends any_engine>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_prepare_examine'>,
+  exam: utrace_examiner,
+): Promise<0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN> {
+  const call = 'utrace_prepare_examine';
+  const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  const examiner = asExaminer(exam, call);
+  const thread = kernel.currentTracer(call);
+  const record = kernel.useEngine(handle, call);
+  return (await prepareExamine(kernel, thread, task, record, examiner)) as 0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN;
+}
+
+/**
+ * Ends an examination begun with {@link utrace_prepare_examine}. On any error, discard
+ * what was read in between: the task ran (SIGKILL can wake it).
+ * @returns `0`, `-EINVAL` (this engine is not keeping the task stopped), `-ESRCH`
+ * (detached) or `-EAGAIN` (the task ran since prepare).
+ * @example
+ * ```ts
+ * import { utrace_examiner_init } from 'utrace';
+ * const exam = utrace_examiner_init(); // ... then: utrace_finish_examine(task, engine, exam)
+ * ```
+ * @public
+ */
+export function utrace_finish_examine<E extends any_engine>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_finish_examine'>,
+  exam: utrace_examiner,
+): 0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN {
+  const call = 'utrace_finish_examine';
+  const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  const examiner = asExaminer(exam, call);
+  const record = kernel.useEngine(handle, call);
+  return finishExamine(kernel, task, record, examiner) as 0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN;
+}

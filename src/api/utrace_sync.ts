@@ -1,0 +1,94 @@
+/**
+ * The blocking calls proposed in the 2008 thread: `utrace_set_events_sync`,
+ * `utrace_clear_events_sync` and `utrace_detach_sync`.
+ * @packageDocumentation
+ */
+import type { any_engine } from '../../types/engine.js';
+import type { detach_sync_result, set_events_sync_result } from '../../types/results.js';
+import type { checked_engine } from '../../types/rules.js';
+import type { task_struct } from '../../types/task.js';
+import { detachSync, setEventsSync } from '../kernel/calls/sync.js';
+import { moveTo, stateAfterSet } from './transition.js';
+import { asEvents, taskAndEngine } from './validate.js';
+
+/**
+ * Like {@link utrace_set_events}, but waits until no callback for a cleared event can be
+ * running: a 0 return means none is running and none will be made. Blocking, and so not for
+ * an `'rcu-only'` engine: while it waits, a callback returning `UTRACE_DETACH` could free
+ * the engine under it.
+ * @returns `{ ret, engine }`; `ret` is `0` (the engine is `'events-cleared'` when only REAP
+ * or nothing is left), `-ESRCH` (detached, or `report_reap` is running) or `-ERESTARTSYS`
+ * (the tracer thread was interrupted).
+ * @example
+ * ```ts
+ * import { utrace_set_events_sync, UTRACE_EVENT } from 'utrace';
+ * // in a tracer thread: const r = await utrace_set_events_sync(task, engine, UTRACE_EVENT('REAP'));
+ * console.log(typeof utrace_set_events_sync, UTRACE_EVENT('REAP')); // function 2
+ * ```
+ * @public
+ */
+export async function utrace_set_events_sync<E extends any_engine, const Ev extends number>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_set_events_sync'>,
+  events: Ev,
+): Promise<set_events_sync_result<E, Ev>> {
+  return syncSet(target, engine, events, 'utrace_set_events_sync') as Promise<set_events_sync_result<E, Ev>>;
+}
+
+/**
+ * `utrace_set_events_sync(target, engine, 0)`: no callback of this engine is running and
+ * none will be made once it returns 0.
+ * @returns as {@link utrace_set_events_sync}, with the engine `'events-cleared'` on 0.
+ * @example
+ * ```ts
+ * import { utrace_clear_events_sync } from 'utrace';
+ * // in a tracer thread: const r = await utrace_clear_events_sync(task, engine);
+ * console.log(typeof utrace_clear_events_sync); // function
+ * ```
+ * @public
+ */
+export async function utrace_clear_events_sync<E extends any_engine>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_clear_events_sync'>,
+): Promise<set_events_sync_result<E, 0>> {
+  return syncSet(target, engine, 0, 'utrace_clear_events_sync') as Promise<set_events_sync_result<E, 0>>;
+}
+
+async function syncSet(target: unknown, engine: unknown, events: unknown, call: string): Promise<unknown> {
+  const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  const mask = asEvents(events, call);
+  const thread = kernel.currentTracer(call);
+  const record = kernel.useEngine(handle, call);
+  const ret = await setEventsSync(kernel, thread, task, record, mask, true, () => kernel.useEngine(handle, call));
+  if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}, 0x${mask.toString(16)}) = ${ret}`);
+  const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -3 ? moveTo(handle, 'detached', call) : handle;
+  return { ret, engine: next };
+}
+
+/**
+ * The thread's safe detach: sync the events down to `UTRACE_EVENT(REAP)`, then
+ * `UTRACE_DETACH`, waiting out every callback in progress. Not interruptible.
+ * @returns `{ ret, engine }` with the engine `'detached'`; `ret` is only ever:
+ * - `0`: every callback has finished and none will be made: free your data, unload;
+ * - `-ESRCH`: `report_reap` is running now (or the engine was already detached): do the
+ *   last cleanup there, or in `release`.
+ * @example
+ * ```ts
+ * import { utrace_detach_sync } from 'utrace';
+ * // in a tracer thread: const r = await utrace_detach_sync(task, engine); then kfree(data)
+ * console.log(typeof utrace_detach_sync); // function
+ * ```
+ * @public
+ */
+export async function utrace_detach_sync<E extends any_engine>(
+  target: task_struct,
+  engine: checked_engine<E, 'utrace_detach_sync'>,
+): Promise<detach_sync_result<E>> {
+  const call = 'utrace_detach_sync';
+  const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  const thread = kernel.currentTracer(call);
+  const record = kernel.useEngine(handle, call);
+  const ret = await detachSync(kernel, thread, task, record, () => kernel.useEngine(handle, call));
+  if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}) = ${ret}`);
+  return { ret, engine: moveTo(handle, 'detached', call) } as unknown as detach_sync_result<E>;
+}

@@ -1,0 +1,53 @@
+/**
+ * The kernel's ERR_PTR idiom: a call that returns a pointer returns an error value instead
+ * when it fails, tested with {@link IS_ERR} and read with {@link PTR_ERR}.
+ * @packageDocumentation
+ */
+import type { err_ptr } from '../../types/err-ptr.js';
+
+const cache = new Map<number, err_ptr<number>>();
+
+/**
+ * `ERR_PTR(-errno)`: the error value for a negative errno. The same errno always gives the
+ * same (frozen) object.
+ * @example
+ * ```ts
+ * import { ERR_PTR, PTR_ERR, ESRCH } from 'utrace';
+ * console.log(PTR_ERR(ERR_PTR(-ESRCH))); // -3
+ * ```
+ * @public
+ */
+export function ERR_PTR<E extends number>(error: E): err_ptr<E> {
+  let value = cache.get(error);
+  if (value === undefined) {
+    value = Object.freeze({ err_ptr: error }) as err_ptr<number>;
+    cache.set(error, value);
+  }
+  return value as err_ptr<E>;
+}
+
+/**
+ * `IS_ERR(ptr)`: whether a returned pointer is an error value.
+ * @example
+ * ```ts
+ * import { IS_ERR, ERR_PTR, ENOENT } from 'utrace';
+ * console.log(IS_ERR(ERR_PTR(-ENOENT))); // true
+ * ```
+ * @public
+ */
+export function IS_ERR<T>(ptr: T): ptr is Extract<T, err_ptr<number>> {
+  return typeof ptr === 'object' && ptr !== null && typeof (ptr as { err_ptr?: unknown }).err_ptr === 'number';
+}
+
+/**
+ * `PTR_ERR(ptr)`: the negative errno held by an error value.
+ * @example
+ * ```ts
+ * import { ERR_PTR, PTR_ERR, EEXIST } from 'utrace';
+ * console.log(PTR_ERR(ERR_PTR(-EEXIST)) === -EEXIST); // true
+ * ```
+ * @public
+ */
+export function PTR_ERR<E extends number>(ptr: err_ptr<E>): E {
+  return ptr.err_ptr;
+}

@@ -1,0 +1,48 @@
+/**
+ * utrace: a typed API and reference runtime for the Linux utrace tracing-engine lifecycle.
+ *
+ * The kernel's calls under their kernel names, with engine handles whose lifecycle state
+ * (attached, events-cleared, detached, rcu-only) is known to the compiler; a deterministic
+ * simulation of the kernel side that checks at run time what types cannot; and an explorer
+ * that runs a scenario under many thread interleavings.
+ * @packageDocumentation
+ */
+export type * from '../types/index.js';
+
+export * from './constants/resume-actions.js';
+export * from './constants/events.js';
+export * from './constants/attach-flags.js';
+export * from './constants/signal-actions.js';
+export * from './constants/syscall-actions.js';
+export * from './constants/errno.js';
+export * from './constants/err-ptr.js';
+export { UtraceUsageError } from './errors.js';
+
+export { utrace_attach_task, utrace_attach_pid, type attach_error, type attach_result } from './api/utrace_attach_task.js';
+export { find_get_pid } from './api/pid.js';
+export { utrace_engine_get, utrace_engine_put } from './api/utrace_engine_refs.js';
+export { utrace_set_events } from './api/utrace_set_events.js';
+export { utrace_control } from './api/utrace_control.js';
+export { utrace_barrier } from './api/utrace_barrier.js';
+export { utrace_prepare_examine, utrace_finish_examine } from './api/utrace_examine.js';
+export { utrace_examiner_init, type utrace_examiner } from './kernel/calls/examine.js';
+export { utrace_set_events_sync, utrace_clear_events_sync, utrace_detach_sync } from './api/utrace_sync.js';
+export { rcu_read_section, synchronize_rcu, call_rcu, type sync_section_body } from './api/rcu.js';
+export { module_unload, alloc_percpu_counters } from './api/module.js';
+export { schedule, kill, current } from './api/sched.js';
+export { defineOps, utrace_syscall_return, utrace_signal_return } from './api/define-ops.js';
+
+export { Kernel, type KernelOptions, type RunOptions, type TracerHandle } from './kernel/kernel.js';
+export { KBox } from './kernel/kbox.js';
+export { EXIT_ZOMBIE, EXIT_DEAD } from './kernel/task.js';
+export * from './kernel/program.js';
+export {
+  SIGHUP, SIGINT, SIGTRAP, SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGTERM, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP,
+  CLD_STOPPED, CLD_CONTINUED,
+} from './kernel/signals.js';
+
+export type { Scheduler, SchedulingPoint } from './sched/scheduler.js';
+export { isPreemption } from './sched/scheduler.js';
+export type * from './sched/execution.js';
+export { RoundRobinScheduler, RandomScheduler } from './sched/basic.js';
+export { SeededRandom } from './sched/prng.js';

@@ -1,0 +1,78 @@
+/**
+ * `utrace_attach_task`: make a new engine, or look one up.
+ * @packageDocumentation
+ */
+import { UTRACE_EVENT_INDEX } from '../../constants/events.js';
+import type { utrace_engine_ops } from '../../../types/ops.js';
+import { DETACHED_OPS, EngineRecord } from '../engine.js';
+import type { Kernel } from '../kernel.js';
+import { PercpuCounters } from '../percpu.js';
+import { EXIT_DEAD, type Task, UtraceState } from '../task.js';
+
+const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
+const MATCH_OPS = 0x1;
+const MATCH_DATA = 0x2;
+const CREATE = 0x10;
+const EXCLUSIVE = 0x20;
+
+function engine_matches(engine: EngineRecord, flags: number, ops: unknown, data: unknown): boolean {
+  if ((flags & MATCH_OPS) !== 0 && engine.userOps !== ops) return false;
+  if ((flags & MATCH_DATA) !== 0 && engine.data !== data) return false;
+  return engine.ops !== null && engine.ops !== DETACHED_OPS;
+}
+
+function find_matching_engine(utrace: UtraceState, flags: number, ops: unknown, data: unknown): EngineRecord | undefined {
+  return (
+    utrace.attached.find((e) => engine_matches(e, flags, ops, data)) ??
+    utrace.attaching.find((e) => engine_matches(e, flags, ops, data))
+  );
+}
+
+/**
+ * The kernel side of attach. Returns the engine and whether the caller got a counted
+ * reference (lookup) rather than its own new pointer (create), or a negative errno.
+ * @internal
+ */
+export function attachTask(
+  kernel: Kernel,
+  task: Task,
+  flags: number,
+  ops: utrace_engine_ops<unknown> | null | undefined,
+  data: unknown,
+): { engine: EngineRecord; lookup: boolean } | number {
+  if ((flags & CREATE) === 0) {
+    if (task.utrace === null) return -2;
+    const found = find_matching_engine(task.utrace, flags, ops, data);
+    if (found === undefined) return -2;
+    found.refs += 1;
+    return { engine: found, lookup: true };
+  }
+  if (ops === null || ops === undefined || ops === DETACHED_OPS) return -22;
+  if (task.kthread) return -1;
+  if (task.utrace === null) {
+    if (kernel.allocFailures > 0) {
+      kernel.allocFailures--;
+      return -12;
+    }
+    task.utrace = new UtraceState();
+  }
+  if (kernel.allocFailures > 0) {
+    kernel.allocFailures--;
+    return -12;
+  }
+  const utrace = task.utrace;
+  if ((flags & EXCLUSIVE) !== 0 && find_matching_engine(utrace, flags, ops, data) !== undefined) return -17;
+  if (task.utrace_flags === 0) {
+    if (task.exit_state === EXIT_DEAD) return -3;
+    task.utrace_flags = REAP;
+  }
+  const counters = ops.percpu_counters instanceof PercpuCounters ? ops.percpu_counters : undefined;
+  const owner = ops.owner as EngineRecord['owner'];
+  const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, ops.release as EngineRecord['release'], owner, counters);
+  if (owner !== undefined && counters !== undefined) owner.counters.add(counters);
+  kernel.engines.push(engine);
+  utrace.attaching.push(engine);
+  utrace.pending_attach = true;
+  if (kernel.tracing) kernel.log(`${engine.name} attached to ${task}${owner ? ` (module ${owner.name})` : ''}`);
+  return { engine, lookup: false };
+}

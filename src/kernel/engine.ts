@@ -1,0 +1,110 @@
+/**
+ * The kernel's side of an engine (`struct utrace_engine`) and the handles the tracer holds.
+ * @packageDocumentation
+ */
+import type { engine_state } from '../../types/engine.js';
+import type { utrace_engine_ops } from '../../types/ops.js';
+import type { StepRef } from '../sched/execution.js';
+import type { Module } from './module.js';
+import type { PercpuCounters } from './percpu.js';
+import type { Task } from './task.js';
+
+/** `ENGINE_STOP`: the private flag bit past the events, "this engine keeps the task stopped". @internal */
+export const ENGINE_STOP = 1 << 14;
+
+/** Who detached an engine; decides how long the tracer's pointer stays valid (SPEC §3). @internal */
+export type DetachCause = 'tracer' | 'callback' | 'death' | 'reap' | 'oops';
+
+/**
+ * `utrace_detached_ops`: what a detached engine's ops become until the task unlinks it at
+ * its next safe point. Kernel code, not module code.
+ * @internal
+ */
+export const DETACHED_OPS: utrace_engine_ops<unknown> = Object.freeze({
+  report_quiesce: () => 6 as const,
+  report_reap: () => undefined,
+});
+
+/**
+ * An engine as the kernel holds it.
+ * @internal
+ */
+export class EngineRecord {
+  /** Current ops: the tracer's, {@link DETACHED_OPS} once marked detached, null once unlinked. */
+  ops: utrace_engine_ops<unknown> | null;
+  /** Events wanted, plus {@link ENGINE_STOP}. */
+  flags = 0;
+  /** Counted references taken with utrace_engine_get or a lookup. */
+  refs = 0;
+  /** The tracer still holds the pointer utrace_attach_task gave it. */
+  tracerPointer = true;
+  /** On the task's attaching or attached list. */
+  linked = true;
+  /** Why it was detached, once it was. */
+  detachedBy: DetachCause | null = null;
+  /** The step that detached it. */
+  detachedAt: StepRef | null = null;
+  /** A call_rcu free is queued. */
+  freePending = false;
+  /** The step that freed it, once freed. */
+  freedAt: StepRef | null = null;
+  /** Event bits that a 0 return guaranteed no callback for (the sync guarantee), with the step. */
+  readonly disabledSince = new Map<number, StepRef>();
+
+  constructor(
+    readonly id: number,
+    readonly task: Task,
+    readonly userOps: utrace_engine_ops<unknown>,
+    readonly data: unknown,
+    readonly release: ((data: unknown) => undefined) | undefined,
+    readonly owner: Module | undefined,
+    readonly counters: PercpuCounters | undefined,
+  ) {
+    this.ops = userOps;
+  }
+
+  /** Name used in traces and failure messages. */
+  get name(): string {
+    return `engine#${this.id}`;
+  }
+
+  /** Marked detached (or unlinked): every call but barrier and put gets -ESRCH. */
+  get isDetached(): boolean {
+    return this.ops === null || this.ops === DETACHED_OPS;
+  }
+
+  /** The tracer's pointer is kept alive only by RCU: a callback detached it and no counted reference is held. */
+  get rcuKept(): boolean {
+    return this.detachedBy === 'callback' && this.refs === 0;
+  }
+}
+
+/**
+ * The handle a tracer holds: one engine, seen in one lifecycle state. A call that moves the
+ * engine to another state revokes the handle it was given and returns a new one.
+ * @internal
+ */
+export class EngineHandle {
+  /** Call that revoked this handle, once revoked. */
+  revokedBy: string | null = null;
+
+  constructor(
+    readonly record: EngineRecord,
+    readonly state: engine_state,
+  ) {}
+
+  /** The callback table given at attach. */
+  get ops(): utrace_engine_ops<unknown> {
+    return this.record.userOps;
+  }
+
+  /** The tracer's private data. */
+  get data(): unknown {
+    return this.record.data;
+  }
+
+  /** The event mask, without ENGINE_STOP. */
+  get flags(): number {
+    return this.record.flags & ~ENGINE_STOP;
+  }
+}

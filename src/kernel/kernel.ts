@@ -1,0 +1,445 @@
+/**
+ * The simulated kernel: tasks, tracer threads, engines, RCU, modules, and the run loop that
+ * asks a scheduler which thread takes each step and applies the run-time checks.
+ * @packageDocumentation
+ */
+import type { module_struct, percpu_counters } from '../../types/module.js';
+import type { task_struct } from '../../types/task.js';
+import { UtraceUsageError } from '../errors.js';
+import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
+import { isPreemption, type Scheduler } from '../sched/scheduler.js';
+import { runningKernel, setRunningKernel, setupRcuDepth } from './current.js';
+import type { EngineHandle, EngineRecord } from './engine.js';
+import { KBox } from './kbox.js';
+import { Module } from './module.js';
+import { KernelPanic } from './panic.js';
+import { PercpuCounters } from './percpu.js';
+import type { ProgramEvent } from './program.js';
+import { reaperThread } from './reap.js';
+import { Rcu } from './rcu.js';
+import { Task } from './task.js';
+import { taskMain } from './task-main.js';
+import { GeneratorThread, type SimThread, TracerThread } from './threads.js';
+
+/**
+ * Options of a {@link Kernel}.
+ * @public
+ */
+export interface KernelOptions {
+  /** CPUs, for per-CPU counters; tasks are spread over them by pid. Default 2. */
+  readonly nr_cpus?: number;
+  /** Keep a trace of every step (default true; the explorer turns it off while searching). */
+  readonly trace?: boolean;
+  /** Whether the simulated architecture has single-step (default true) and block-step (default true). */
+  readonly arch_has_single_step?: boolean;
+  /** See {@link KernelOptions.arch_has_single_step}. */
+  readonly arch_has_block_step?: boolean;
+}
+
+/**
+ * Options of {@link Kernel.run}.
+ * @public
+ */
+export interface RunOptions {
+  /** Stop with a `step-limit` failure after this many steps (default 100000). */
+  readonly maxSteps?: number;
+}
+
+/** The callback in progress on the current thread, for might_sleep and module checks. @internal */
+export interface CallbackContext {
+  readonly task: Task;
+  readonly engine: EngineRecord;
+  readonly name: string;
+}
+
+let kernelIds = 0;
+
+/**
+ * A simulated kernel. Make tasks with {@link Kernel.spawn}, tracer threads with
+ * {@link Kernel.tracer}, data with {@link Kernel.kmalloc}, then {@link Kernel.run} it under
+ * a scheduler. A kernel runs once.
+ * @example
+ * ```ts
+ * import { Kernel, RoundRobinScheduler, sys } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('worker', [sys(0), sys(1)]);
+ * const outcome = await kernel.run(new RoundRobinScheduler());
+ * console.log(outcome.status); // 'ok'
+ * ```
+ * @public
+ */
+export class Kernel {
+  /** @internal */ readonly id = ++kernelIds;
+  /** @internal */ readonly nr_cpus: number;
+  /** @internal */ readonly tracing: boolean;
+  /** @internal */ readonly arch_has_single_step: boolean;
+  /** @internal */ readonly arch_has_block_step: boolean;
+  /** @internal */ readonly threads: SimThread[] = [];
+  /** @internal */ readonly tasks = new Map<number, Task>();
+  /** @internal */ readonly engines: EngineRecord[] = [];
+  /** @internal */ readonly allocations: KBox<unknown>[] = [];
+  /** @internal */ readonly modules: Module[] = [];
+  /** @internal */ readonly rcu = new Rcu();
+  /** @internal */ readonly trace: TraceEvent[] = [];
+  /** @internal */ readonly oopses: Failure[] = [];
+  /** @internal */ current: SimThread | null = null;
+  /** @internal */ callback: CallbackContext | null = null;
+  /** @internal */ stepIndex = 0;
+  /** @internal */ failure: Failure | undefined;
+  /** @internal */ allocFailures = 0;
+  /** Callbacks started whose body has not finished, with the step that started them. @internal */
+  readonly inFlight = new Map<EngineRecord, StepRef>();
+  #nextPid = 1;
+  #nextEngine = 1;
+  #ran = false;
+  readonly #reaper: GeneratorThread;
+
+  constructor(options: KernelOptions = {}) {
+    const cpus = options.nr_cpus ?? 2;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {
+      throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${String(cpus)}`);
+    }
+    this.nr_cpus = cpus;
+    this.tracing = options.trace ?? true;
+    this.arch_has_single_step = options.arch_has_single_step ?? true;
+    this.arch_has_block_step = options.arch_has_block_step ?? true;
+    const rcuThread = new GeneratorThread(this.threads.length, 'rcu_gp', 'kernel', () =>
+      this.rcu.thread((text) => this.log(text)),
+    );
+    this.threads.push(rcuThread);
+    rcuThread.prime();
+    this.#reaper = new GeneratorThread(this.threads.length, 'init', 'kernel', () => reaperThread(this));
+    this.threads.push(this.#reaper);
+    this.#reaper.prime();
+  }
+
+  /**
+   * Makes a task that runs `program`, reaped by `init` when it has exited.
+   * @param comm - the task's name.
+   * @param program - its events, in order.
+   * @param options - `kthread: true` makes a kernel thread (utrace refuses it with -EPERM).
+   */
+  spawn(comm: string, program: readonly ProgramEvent[], options: { kthread?: boolean } = {}): task_struct {
+    this.#assertSetup('spawn');
+    if (typeof comm !== 'string' || !Array.isArray(program)) {
+      throw new UtraceUsageError('spawn-arguments', 'Kernel.spawn(comm, program): comm is a string and program an array of events (sys, exec, clone, raise, wait, exit)');
+    }
+    return this.createTask(comm, program, null, options.kthread ?? false, true) as unknown as task_struct;
+  }
+
+  /** @internal */
+  createTask(comm: string, program: readonly ProgramEvent[], parent: Task | null, kthread: boolean, started: boolean): Task {
+    const pid = this.#nextPid++;
+    const task = new Task(this, pid, comm, program, parent, pid % this.nr_cpus, kthread, started);
+    const thread = new GeneratorThread(this.threads.length, task.toString(), 'task', () => taskMain(this, task), () => task.started);
+    task.thread = thread;
+    this.threads.push(thread);
+    this.tasks.set(pid, task);
+    parent?.children.push(task);
+    return task;
+  }
+
+  /**
+   * Makes a tracer thread running `fn`. It runs without interruption from one blocking
+   * utrace call (an awaited `utrace_barrier`, `*_sync`, `synchronize_rcu`, `schedule`, ...)
+   * to the next; it must await nothing else.
+   * @returns a handle whose `interrupt()` sends the thread a signal: a blocking call it is
+   * in (or makes next) returns `-ERESTARTSYS`.
+   */
+  tracer(name: string, fn: () => Promise<void>): TracerHandle {
+    this.#assertSetup('tracer');
+    if (typeof fn !== 'function') {
+      throw new UtraceUsageError('tracer-arguments', 'Kernel.tracer(name, fn): fn is an async function run as the tracer thread');
+    }
+    const thread = new TracerThread(this.threads.length, name, fn);
+    this.threads.push(thread);
+    return {
+      name,
+      interrupt: () => {
+        thread.signalPending = true;
+        if (this.tracing) this.log(`signal sent to tracer ${name}`);
+      },
+    };
+  }
+
+  /**
+   * Allocates tracer data whose use after {@link Kernel.kfree} is reported.
+   * @param label - what the data is, for messages.
+   * @param value - its initial value.
+   */
+  kmalloc<T>(label: string, value: T): KBox<T> {
+    const box = new KBox<T>(this, label, value);
+    this.allocations.push(box as KBox<unknown>);
+    return box;
+  }
+
+  /**
+   * Frees tracer data. Freeing twice is a failure.
+   */
+  kfree(box: KBox<unknown>): void {
+    if (!(box instanceof KBox) || box.kernel !== this) {
+      throw new UtraceUsageError('kfree-argument', 'kfree: pass a KBox made by kmalloc of this kernel');
+    }
+    const at = this.stepRef(`kfree(${box.label})`);
+    if (!box.markFreed(at)) {
+      this.fail('use-after-free', `tracer data "${box.label}" freed twice`, [box.freedAt!]);
+    }
+    if (this.tracing) this.log(`kfree(${box.label})`);
+  }
+
+  /** Loads a module: ops naming it as `owner` run its code. */
+  load_module(name: string): module_struct {
+    const m = new Module(name, this.id);
+    this.modules.push(m);
+    return m;
+  }
+
+  /** Allocates a per-CPU counter vector, one counter pair per CPU of this kernel. */
+  alloc_percpu_counters(): percpu_counters {
+    return new PercpuCounters(this.nr_cpus, this.id);
+  }
+
+  /** Makes the next `n` allocations of utrace structures fail (-ENOMEM), for fault tests. */
+  fail_next_allocations(n: number): void {
+    this.allocFailures = n;
+  }
+
+  /** The task with pid `pid`, until it is reaped. */
+  find_task_by_pid(pid: number): task_struct | undefined {
+    return this.tasks.get(pid) as unknown as task_struct | undefined;
+  }
+
+  /** @internal */
+  newEngineId(): number {
+    return this.#nextEngine++;
+  }
+
+  /** @internal */
+  log(text: string): void {
+    if (!this.tracing) return;
+    this.trace.push({ step: this.stepIndex, thread: this.current?.id ?? -1, text });
+  }
+
+  /** @internal */
+  stepRef(what: string): StepRef {
+    return { step: this.stepIndex, thread: this.current?.id ?? -1, what };
+  }
+
+  /**
+   * Records a failed run-time check and unwinds the code that made it fire.
+   * @internal
+   */
+  fail(check: CheckName, message: string, related: readonly StepRef[] = []): never {
+    const where = this.callback ? ` (in ${this.callback.name} of ${this.callback.engine.name} on ${this.callback.task})` : '';
+    this.failure ??= {
+      check,
+      message: message + where,
+      step: this.stepIndex,
+      thread: this.current?.id ?? -1,
+      related,
+    };
+    if (this.tracing) this.log(`${check}: ${message}${where}`);
+    throw new KernelPanic(message);
+  }
+
+  /**
+   * Records an oops of one engine's callback; the run goes on, and the first oops is the
+   * run's failure if nothing else fails.
+   * @internal
+   */
+  oops(message: string): void {
+    const entry: Failure = { check: 'oops', message, step: this.stepIndex, thread: this.current?.id ?? -1, related: [] };
+    this.oopses.push(entry);
+    if (this.tracing) this.log(`oops: ${message}`);
+  }
+
+  /**
+   * Checks a handle before a call uses its engine: of this kernel, not revoked, not freed,
+   * and not kept only by RCU outside a read-side section.
+   * @internal
+   */
+  useEngine(handle: EngineHandle, call: string): EngineRecord {
+    if (handle.revokedBy !== null) {
+      throw new UtraceUsageError(
+        'stale-handle',
+        `${call}: this engine handle was revoked when ${handle.revokedBy} moved the engine to another state; use the handle that call returned (result.engine)`,
+      );
+    }
+    const e = handle.record;
+    if (e.freedAt !== null) {
+      this.fail('use-after-free', `${call} used ${e.name} after it was freed`, [e.freedAt, ...(e.detachedAt ? [e.detachedAt] : [])]);
+    }
+    if (e.rcuKept && this.rcuDepth() === 0 && this.callback?.engine !== e) {
+      this.fail(
+        'PROVE_RCU',
+        `${call} used ${e.name} outside an RCU read-side section after a callback returned UTRACE_DETACH: the pointer is kept alive only by RCU; take a counted reference with utrace_engine_get inside rcu_read_section before the callback can detach`,
+        e.detachedAt ? [e.detachedAt] : [],
+      );
+    }
+    return e;
+  }
+
+  /** RCU read-side sections open on the current thread (or in set-up code). @internal */
+  rcuDepth(): number {
+    return this.current !== null ? this.current.rcuDepth : setupRcuDepth();
+  }
+
+  /** @internal */
+  currentTracer(call: string): TracerThread {
+    const t = this.current;
+    if (this.callback !== null) {
+      this.fail(
+        'might_sleep',
+        `${call} blocks, but it was called from ${this.callback.name}, a callback: callbacks run on the traced thread and must not sleep`,
+      );
+    }
+    if (t !== null && t.rcuDepth > 0) {
+      this.fail('might_sleep', `${call} blocks, but it was called inside an RCU read-side section: nothing may sleep there`);
+    }
+    if (!(t instanceof TracerThread)) {
+      throw new UtraceUsageError(
+        'blocking-outside-tracer',
+        `${call} blocks, so it can only be called from a tracer thread (Kernel.tracer) while the kernel runs`,
+      );
+    }
+    return t;
+  }
+
+  /**
+   * Runs the simulation to its end under `scheduler`: every task exited and reaped, every
+   * tracer thread returned, or a check failed.
+   * @returns the outcome: status, failure, the schedule that replays it, and the trace.
+   * @throws `UtraceUsageError` when the kernel already ran, another run is in progress,
+   * or tracer code threw an error of its own (rethrown as is).
+   */
+  async run(scheduler: Scheduler, options: RunOptions = {}): Promise<ExecutionOutcome> {
+    if (this.#ran) throw new UtraceUsageError('run-once', 'Kernel.run: a kernel runs once; build a new Kernel for another run');
+    if (runningKernel() !== null) {
+      throw new UtraceUsageError('one-run-at-a-time', 'Kernel.run: another kernel is running in this process; await its run first');
+    }
+    this.#ran = true;
+    const maxSteps = options.maxSteps ?? 100_000;
+    const schedule: number[] = [];
+    let preemptions = 0;
+    let previous = -1;
+    let userError: unknown;
+    let stalled: TracerThread | undefined;
+    setRunningKernel(this);
+    let finished = false;
+    const watchdog = setImmediate(() => {
+      if (finished) return;
+      const t = this.current;
+      if (t instanceof TracerThread && !t.done && !t.blocked) {
+        stalled = t;
+        t.abandon();
+      }
+    });
+    try {
+      const runnable: number[] = [];
+      while (this.failure === undefined) {
+        runnable.length = 0;
+        for (const t of this.threads) if (t.runnable()) runnable.push(t.id);
+        if (runnable.length === 0) {
+          this.current = null;
+          this.#checkDeadlock();
+          break;
+        }
+        if (this.stepIndex >= maxSteps) {
+          this.current = null;
+          this.#record('step-limit', `the run did not end within ${maxSteps} steps; raise maxSteps or look for a livelock`);
+          break;
+        }
+        const point = { step: this.stepIndex, runnable, previous };
+        const chosen = scheduler.pick(point);
+        if (!runnable.includes(chosen)) {
+          throw new UtraceUsageError('scheduler', `scheduler picked thread ${chosen}, which cannot run at step ${this.stepIndex} (runnable: ${runnable.join(', ')})`);
+        }
+        if (isPreemption(point, chosen)) preemptions++;
+        schedule.push(chosen);
+        previous = chosen;
+        const thread = this.threads[chosen]!;
+        this.current = thread;
+        try {
+          const pending = thread.step();
+          if (pending !== undefined) await pending;
+        } catch (e) {
+          if (!(e instanceof KernelPanic)) throw e;
+        }
+        if (stalled !== undefined) {
+          throw new UtraceUsageError(
+            'tracer-awaited-foreign-promise',
+            `tracer thread ${stalled.name} awaited something that is not a utrace call; tracer threads may block only in utrace calls (utrace_barrier, *_sync, synchronize_rcu, schedule, module_unload)`,
+          );
+        }
+        if (thread instanceof TracerThread && thread.error !== undefined) {
+          userError = thread.error;
+          break;
+        }
+        this.stepIndex++;
+      }
+      this.current = null;
+      if (userError !== undefined) throw userError;
+      if (this.failure === undefined) this.#checkLeaks();
+      if (this.failure === undefined && this.oopses.length > 0) this.failure = this.oopses[0];
+    } finally {
+      finished = true;
+      clearImmediate(watchdog);
+      setRunningKernel(null);
+    }
+    const threads: ThreadInfo[] = this.threads.map((t) => ({ id: t.id, name: t.name, kind: t.kind }));
+    return {
+      status: this.failure === undefined ? 'ok' : 'failed',
+      failure: this.failure,
+      schedule,
+      preemptions,
+      trace: this.trace,
+      threads,
+    };
+  }
+
+  #record(check: CheckName, message: string, related: readonly StepRef[] = []): void {
+    this.failure ??= { check, message, step: this.stepIndex, thread: -1, related };
+    if (this.tracing) this.log(`${check}: ${message}`);
+  }
+
+  #checkDeadlock(): void {
+    const stuck = this.threads.filter((t) => !t.done && t.kind !== 'kernel');
+    if (stuck.length === 0) return;
+    const who = stuck.map((t) => `${t.name} waits for ${t.waiting()}`).join('; ');
+    this.#record('deadlock', `no thread can run: ${who}`);
+  }
+
+  #checkLeaks(): void {
+    for (const e of this.engines) {
+      if (e.freedAt !== null) continue;
+      const why = e.linked
+        ? `still attached to ${e.task}`
+        : e.refs > 0
+          ? `${e.refs} counted reference(s) never put`
+          : 'the tracer never gave its pointer up with utrace_engine_put';
+      this.#record('leak', `${e.name} leaked at the end of the run: ${why}`, e.detachedAt ? [e.detachedAt] : []);
+      return;
+    }
+    for (const box of this.allocations) {
+      if (!box.freed) {
+        this.#record('leak', `tracer data "${box.label}" leaked: never freed with kfree`);
+        return;
+      }
+    }
+  }
+
+  #assertSetup(call: string): void {
+    if (this.#ran) throw new UtraceUsageError('setup-before-run', `Kernel.${call}: make tasks and tracer threads before run()`);
+  }
+}
+
+/**
+ * What {@link Kernel.tracer} returns.
+ * @public
+ */
+export interface TracerHandle {
+  /** The thread's name. */
+  readonly name: string;
+  /** Sends the thread a signal: its current or next blocking call returns -ERESTARTSYS. */
+  interrupt(): void;
+}

@@ -1,0 +1,39 @@
+/**
+ * Running a module's code (a callback body or `release`): the module must still be loaded,
+ * the per-CPU counters bracket it, and an exception is an oops of that engine.
+ * @packageDocumentation
+ */
+import type { EngineRecord } from './engine.js';
+import type { Kernel } from './kernel.js';
+import { KernelPanic } from './panic.js';
+
+/** What {@link runModuleCode} returns when the code threw (an oops). @internal */
+export const OOPSED: unique symbol = Symbol('oopsed');
+
+/**
+ * Runs `body` as code of `engine`'s module. Returns what it returned, or {@link OOPSED} when it
+ * threw (an oops, recorded against the engine).
+ * @internal
+ */
+export function runModuleCode<T>(kernel: Kernel, engine: EngineRecord, name: string, body: () => T): T | typeof OOPSED {
+  const owner = engine.owner;
+  if (owner !== undefined && owner.state === 'unloaded') {
+    kernel.fail(
+      'module-code-after-unload',
+      `${name} of ${engine.name} ran after module ${owner.name} was unloaded: detach and wait for every callback (utrace_barrier, or the per-CPU counters in module_unload) before unloading`,
+      owner.unloadedAt ? [owner.unloadedAt] : [],
+    );
+  }
+  const task = engine.task;
+  const saved = kernel.callback;
+  kernel.callback = { task, engine, name };
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof KernelPanic) throw e;
+    kernel.oops(`${name} of ${engine.name} threw: ${e instanceof Error ? e.message : String(e)}`);
+    return OOPSED;
+  } finally {
+    kernel.callback = saved;
+  }
+}

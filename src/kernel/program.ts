@@ -1,0 +1,161 @@
+/**
+ * What a simulated task does: a program of events, run one after another. A task whose
+ * program ends without `exit` exits with code 0.
+ * @packageDocumentation
+ */
+
+/**
+ * A system call: entry report, the call itself, exit report.
+ * @public
+ */
+export interface SyscallEvent {
+  /** The event's tag. */
+  readonly kind: 'syscall';
+  /** System call number. */
+  readonly nr: number;
+  /** Arguments shown to callbacks in `regs.args`. */
+  readonly args: readonly number[];
+}
+
+/**
+ * A successful exec of `filename`.
+ * @public
+ */
+export interface ExecEvent {
+  /** The event's tag. */
+  readonly kind: 'exec';
+  /** Path executed. */
+  readonly filename: string;
+}
+
+/**
+ * A clone: a child task that runs `program`, created before `report_clone` and started
+ * after it.
+ * @public
+ */
+export interface CloneEvent {
+  /** The event's tag. */
+  readonly kind: 'clone';
+  /** `clone_flags` shown to `report_clone`. */
+  readonly flags: number;
+  /** Name of the child. */
+  readonly comm: string;
+  /** What the child runs. */
+  readonly program: readonly ProgramEvent[];
+}
+
+/**
+ * The task sends itself a signal (`raise`); it is delivered at the next return to user mode.
+ * @public
+ */
+export interface RaiseEvent {
+  /** The event's tag. */
+  readonly kind: 'raise';
+  /** Signal number. */
+  readonly signo: number;
+}
+
+/**
+ * The task waits for a child to become a zombie and reaps it (`wait4`); returns at once
+ * when it has no child.
+ * @public
+ */
+export interface WaitEvent {
+  /** The event's tag. */
+  readonly kind: 'wait';
+}
+
+/**
+ * The task calls `exit(code)`.
+ * @public
+ */
+export interface ExitEvent {
+  /** The event's tag. */
+  readonly kind: 'exit';
+  /** Exit code. */
+  readonly code: number;
+}
+
+/**
+ * One event of a task's program.
+ * @public
+ */
+export type ProgramEvent = SyscallEvent | ExecEvent | CloneEvent | RaiseEvent | WaitEvent | ExitEvent;
+
+/**
+ * A system call event.
+ * @example
+ * ```ts
+ * import { sys } from 'utrace';
+ * const program = [sys(0), sys(1, 1, 4096)];
+ * ```
+ * @public
+ */
+export function sys(nr: number, ...args: number[]): SyscallEvent {
+  return { kind: 'syscall', nr, args };
+}
+
+/**
+ * An exec event.
+ * @example
+ * ```ts
+ * import { exec } from 'utrace';
+ * const program = [exec('/bin/true')];
+ * ```
+ * @public
+ */
+export function exec(filename: string): ExecEvent {
+  return { kind: 'exec', filename };
+}
+
+/**
+ * A clone event whose child runs `program`.
+ * @example
+ * ```ts
+ * import { clone, sys } from 'utrace';
+ * const program = [clone([sys(1)], { comm: 'child' })];
+ * ```
+ * @public
+ */
+export function clone(program: readonly ProgramEvent[], options: { flags?: number; comm?: string } = {}): CloneEvent {
+  return { kind: 'clone', flags: options.flags ?? 0, comm: options.comm ?? 'child', program };
+}
+
+/**
+ * The task sends itself signal `signo`.
+ * @example
+ * ```ts
+ * import { raise, SIGUSR1 } from 'utrace';
+ * const program = [raise(SIGUSR1)];
+ * ```
+ * @public
+ */
+export function raise(signo: number): RaiseEvent {
+  return { kind: 'raise', signo };
+}
+
+/**
+ * The task reaps one zombie child, waiting for one if needed.
+ * @example
+ * ```ts
+ * import { clone, wait, sys } from 'utrace';
+ * const program = [clone([sys(1)]), wait()];
+ * ```
+ * @public
+ */
+export function wait(): WaitEvent {
+  return { kind: 'wait' };
+}
+
+/**
+ * The task exits with `code`.
+ * @example
+ * ```ts
+ * import { exit } from 'utrace';
+ * const program = [exit(3)];
+ * ```
+ * @public
+ */
+export function exit(code = 0): ExitEvent {
+  return { kind: 'exit', code };
+}

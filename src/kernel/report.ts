@@ -1,0 +1,342 @@
+/**
+ * The reporting pass, step for step as the kernel's `start_report`, `start_callback`,
+ * `finish_callback`, `finish_report` and `REPORT_CALLBACKS`.
+ *
+ * A callback is in progress from `start_callback` (which sets `utrace->reporting`) to
+ * `finish_callback` (which clears it). Scheduling points fall after `start_callback` and
+ * after the callback's body, so a tracer's call can land while a callback "may still be
+ * running", and the body can run after the tracer freed what it touches.
+ * @packageDocumentation
+ */
+import { UTRACE_EVENT_INDEX } from '../constants/events.js';
+import {
+  UTRACE_DETACH,
+  UTRACE_INTERRUPT,
+  UTRACE_REPORT,
+  UTRACE_RESUME,
+  UTRACE_RESUME_MASK,
+  UTRACE_STOP,
+} from '../constants/resume-actions.js';
+import { DETACHED_OPS, ENGINE_STOP, EngineHandle, type EngineRecord } from './engine.js';
+import type { Kernel } from './kernel.js';
+import { OOPSED, runModuleCode } from './module-code.js';
+import {
+  clear_engine_wants_stop,
+  mark_engine_wants_stop,
+  markEngineDetached,
+  splice_attaching,
+  utrace_reset,
+} from './reset.js';
+import type { Task, UtraceState } from './task.js';
+import type { Wait } from './threads.js';
+import type { utrace_engine_ops } from '../../types/ops.js';
+
+const QUIESCE = 1 << UTRACE_EVENT_INDEX.QUIESCE;
+
+/** A generator step of the reporting pass returning `T`. @internal */
+export type ReportStep<T> = Generator<Wait | undefined, T, void>;
+
+/** `struct utrace_report`: local state of one reporting pass. @internal */
+export interface Report {
+  result: number;
+  action: number;
+  resume_action: number;
+  detaches: boolean;
+  spurious: boolean;
+}
+
+/** `INIT_REPORT`. @internal */
+export function init_report(): Report {
+  return { result: 0, action: UTRACE_RESUME, resume_action: UTRACE_RESUME, detaches: false, spurious: true };
+}
+
+const callbackHandles = new WeakMap<EngineRecord, EngineHandle>();
+
+/** The handle a callback is given: the engine in state `'in-callback'`. @internal */
+export function callbackHandle(engine: EngineRecord): EngineHandle {
+  let h = callbackHandles.get(engine);
+  if (h === undefined) {
+    h = new EngineHandle(engine, 'in-callback');
+    callbackHandles.set(engine, h);
+  }
+  return h;
+}
+
+const ACTION_NAMES = ['UTRACE_STOP', 'UTRACE_INTERRUPT', 'UTRACE_REPORT', 'UTRACE_SINGLESTEP', 'UTRACE_BLOCKSTEP', 'UTRACE_RESUME', 'UTRACE_DETACH'];
+
+/** Words for a callback's return value. @internal */
+export function describeReturn(ret: number): string {
+  const action = ACTION_NAMES[ret & UTRACE_RESUME_MASK] ?? String(ret & UTRACE_RESUME_MASK);
+  const extra = ret & ~UTRACE_RESUME_MASK;
+  return extra ? `${action} | 0x${extra.toString(16)}` : action;
+}
+
+/**
+ * `start_report`: splice new engines in if any, and take the resume action asked for.
+ * @internal
+ */
+export function start_report(utrace: UtraceState): number {
+  let resume = utrace.resume;
+  if (utrace.pending_attach || (resume > UTRACE_INTERRUPT && resume < UTRACE_RESUME)) {
+    splice_attaching(utrace);
+    resume = utrace.resume;
+    if (resume > UTRACE_INTERRUPT) utrace.resume = UTRACE_RESUME;
+  }
+  return resume;
+}
+
+/**
+ * Makes one callback: a scheduling point after start, the body (module code), a
+ * scheduling point before finish. The detached ops are kernel code and take no steps.
+ * @internal
+ */
+export function* invoke(
+  kernel: Kernel,
+  engine: EngineRecord,
+  ops: utrace_engine_ops<unknown>,
+  name: 'report_quiesce' | 'report_signal' | 'report_clone' | 'report_jctl' | 'report_exec' | 'report_syscall_entry' | 'report_syscall_exit' | 'report_exit' | 'report_death',
+  eventBit: number,
+  args: (handle: EngineHandle) => unknown[],
+): ReportStep<number> {
+  if (ops === DETACHED_OPS) return name === 'report_quiesce' ? UTRACE_DETACH : UTRACE_RESUME;
+  if (kernel.tracing) kernel.log(`start_callback: ${name} of ${engine.name} (utrace->reporting = ${engine.name})`);
+  kernel.inFlight.set(engine, kernel.stepRef(`${name} of ${engine.name} started`));
+  yield;
+  const disabled = engine.disabledSince.get(eventBit);
+  if (disabled !== undefined) {
+    kernel.fail(
+      'callback-after-sync',
+      `${name} of ${engine.name} was made after a call returned 0 for disabling that event: the sync guarantee is broken`,
+      [disabled],
+    );
+  }
+  const fn = ops[name] as ((...a: unknown[]) => unknown) | undefined;
+  const handle = callbackHandle(engine);
+  let ret: number = UTRACE_RESUME;
+  if (typeof fn !== 'function') {
+    kernel.oops(`${engine.name} asked for the event of ${name} but its ops have no ${name}`);
+  } else {
+    const value = runModuleCode(kernel, engine, name, () => fn(...args(handle)));
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && (value & UTRACE_RESUME_MASK) <= UTRACE_DETACH) {
+      ret = value;
+    } else if (value !== OOPSED) {
+      kernel.oops(`${name} of ${engine.name} returned ${String(value)}, which is not a valid action; treated as UTRACE_RESUME`);
+    }
+  }
+  kernel.inFlight.delete(engine);
+  if (kernel.tracing) kernel.log(`${name} of ${engine.name} returns ${describeReturn(ret)}`);
+  yield;
+  return ret;
+}
+
+/**
+ * `finish_callback_report`: apply one callback's resume action to the pass.
+ * @internal
+ */
+function finish_callback_report(
+  kernel: Kernel,
+  task: Task,
+  report: Report,
+  engine: EngineRecord,
+  action: number,
+  name: string,
+): void {
+  if (action === UTRACE_DETACH) markEngineDetached(kernel, engine, name === 'report_death' ? 'death' : 'callback', false);
+  if (engine.ops === DETACHED_OPS) {
+    report.detaches = true;
+    return;
+  }
+  if (action < report.action) report.action = action;
+  if (action !== UTRACE_STOP) {
+    if (action < report.resume_action) report.resume_action = action;
+    if ((engine.flags & ENGINE_STOP) !== 0) clear_engine_wants_stop(engine);
+    return;
+  }
+  if ((engine.flags & ENGINE_STOP) === 0) mark_engine_wants_stop(task, engine);
+}
+
+/**
+ * `finish_callback`: apply the return value, then clear `utrace->reporting` so that
+ * utrace_barrier can stop waiting.
+ * @returns true when the engine is now detached.
+ * @internal
+ */
+export function finish_callback(
+  kernel: Kernel,
+  task: Task,
+  utrace: UtraceState,
+  report: Report,
+  engine: EngineRecord,
+  ret: number,
+  name: string,
+): boolean {
+  report.result = ret & ~UTRACE_RESUME_MASK;
+  finish_callback_report(kernel, task, report, engine, ret & UTRACE_RESUME_MASK, name);
+  utrace.reporting = null;
+  engine.counters?.dec(task.cpu);
+  return engine.ops === DETACHED_OPS;
+}
+
+/**
+ * `start_callback`: set `utrace->reporting`, read the engine's flags and ops, make the
+ * `report_quiesce` callback first if wanted.
+ * @returns the ops to call for `event`, or null when no callback is due.
+ * @internal
+ */
+export function* start_callback(
+  kernel: Kernel,
+  task: Task,
+  utrace: UtraceState,
+  report: Report,
+  engine: EngineRecord,
+  event: number,
+): ReportStep<utrace_engine_ops<unknown> | null> {
+  utrace.reporting = engine;
+  engine.counters?.inc(task.cpu);
+  let want = engine.flags;
+  const ops = engine.ops;
+  if (ops === null) {
+    utrace.reporting = null;
+    engine.counters?.dec(task.cpu);
+    return null;
+  }
+  if ((want & QUIESCE) !== 0) {
+    const ret = yield* invoke(kernel, engine, ops, 'report_quiesce', QUIESCE, (h) => [report.action, h, event]);
+    if (finish_callback(kernel, task, utrace, report, engine, ret, 'report_quiesce')) return null;
+    utrace.reporting = engine;
+    engine.counters?.inc(task.cpu);
+    want = engine.flags;
+  }
+  if ((want & ENGINE_STOP) !== 0) report.action = UTRACE_STOP;
+  if ((want & event) !== 0) {
+    report.spurious = false;
+    return ops;
+  }
+  utrace.reporting = null;
+  engine.counters?.dec(task.cpu);
+  return null;
+}
+
+/**
+ * `REPORT_CALLBACKS`: one callback per attached engine that wants `event`, in attach order
+ * (reverse for syscall entry).
+ * @internal
+ */
+export function* report_callbacks(
+  kernel: Kernel,
+  task: Task,
+  utrace: UtraceState,
+  report: Report,
+  event: number,
+  name: Parameters<typeof invoke>[3],
+  args: (report: Report, handle: EngineHandle) => unknown[],
+  reverse = false,
+): ReportStep<void> {
+  const engines = reverse ? [...utrace.attached].reverse() : [...utrace.attached];
+  for (const engine of engines) {
+    const ops = yield* start_callback(kernel, task, utrace, report, engine, event);
+    if (ops === null) continue;
+    const ret = yield* invoke(kernel, engine, ops, name, event, (h) => args(report, h));
+    finish_callback(kernel, task, utrace, report, engine, ret, name);
+  }
+}
+
+/**
+ * `finish_report_reset`: recompute the flags if nobody wanted this event or an engine detached.
+ * @internal
+ */
+export function finish_report_reset(kernel: Kernel, task: Task, utrace: UtraceState, report: Report): void {
+  if (report.spurious || report.detaches) {
+    if (utrace_reset(kernel, task, utrace)) report.action = UTRACE_RESUME;
+  }
+}
+
+/**
+ * `finish_report`: record the resume action for the return to user mode; a STOP becomes a
+ * REPORT there when the task cannot stop at this point.
+ * @internal
+ */
+export function finish_report(kernel: Kernel, task: Task, utrace: UtraceState, report: Report, will_not_stop: boolean): void {
+  let resume = report.action;
+  if (resume === UTRACE_STOP) resume = will_not_stop ? UTRACE_REPORT : UTRACE_RESUME;
+  if (resume < utrace.resume) {
+    utrace.resume = resume;
+    task.notify_resume = true;
+  }
+  finish_report_reset(kernel, task, utrace, report);
+}
+
+/**
+ * `REPORT`: a whole reporting pass for `event`.
+ * @internal
+ */
+export function* report_event(
+  kernel: Kernel,
+  task: Task,
+  event: number,
+  name: Parameters<typeof invoke>[3],
+  args: (report: Report, handle: EngineHandle) => unknown[],
+  will_not_stop = true,
+): ReportStep<Report> {
+  const utrace = task.utrace!;
+  const report = init_report();
+  start_report(utrace);
+  yield* report_callbacks(kernel, task, utrace, report, event, name, args);
+  finish_report(kernel, task, utrace, report, will_not_stop);
+  return report;
+}
+
+/**
+ * `utrace_stop`: block in TASK_TRACED until no engine wants the task stopped, or SIGKILL.
+ * @internal
+ */
+export function* utrace_stop(kernel: Kernel, task: Task, utrace: UtraceState, action: number): ReportStep<void> {
+  for (;;) {
+    if (action < utrace.resume) {
+      utrace.resume = action;
+      task.notify_resume = true;
+    }
+    if ((task.utrace_flags & ENGINE_STOP) === 0) {
+      utrace_reset(kernel, task, utrace);
+      if ((task.utrace_flags & ENGINE_STOP) !== 0) continue;
+      return;
+    }
+    break;
+  }
+  if (task.fatal) return;
+  task.state = 'traced';
+  task.nvcsw++;
+  if (kernel.tracing) kernel.log(`${task} stops (TASK_TRACED)`);
+  yield { until: () => task.state !== 'traced', what: `an engine to resume ${task} from its tracing stop` };
+  if (kernel.tracing) kernel.log(`${task} runs again`);
+}
+
+/**
+ * `utrace_resume`: at the return to user mode, make the report asked for by
+ * `UTRACE_REPORT` / `UTRACE_INTERRUPT` and apply the resume action (stop, step).
+ * @internal
+ */
+export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
+  const utrace = task.utrace;
+  if (utrace === null || !task.notify_resume) return;
+  task.notify_resume = false;
+  const report = init_report();
+  report.action = start_report(utrace);
+  switch (report.action) {
+    case UTRACE_RESUME:
+      return;
+    case UTRACE_REPORT:
+    case UTRACE_INTERRUPT:
+      if ((task.utrace_flags & QUIESCE) === 0) break;
+      report.action = UTRACE_RESUME;
+      for (const engine of [...utrace.attached]) {
+        yield* start_callback(kernel, task, utrace, report, engine, 0);
+      }
+      break;
+    default:
+      report.spurious = false;
+      break;
+  }
+  finish_report_reset(kernel, task, utrace, report);
+  if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, report.resume_action);
+}

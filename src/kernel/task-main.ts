@@ -1,0 +1,208 @@
+/**
+ * What a task's thread does: its program's events, each with its reports, the return to
+ * user mode after each, and the exit path (`report_exit`, zombie, `report_death`).
+ * @packageDocumentation
+ */
+import { _UTRACE_DEATH_EVENTS, UTRACE_EVENT_INDEX } from '../constants/events.js';
+import { UTRACE_REPORT, UTRACE_RESUME, UTRACE_STOP } from '../constants/resume-actions.js';
+import { UTRACE_SYSCALL_ABORT, UTRACE_SYSCALL_MASK, UTRACE_SYSCALL_RESUMED } from '../constants/syscall-actions.js';
+import type { Kernel } from './kernel.js';
+import type { CloneEvent, ProgramEvent, SyscallEvent } from './program.js';
+import { release_task, utrace_maybe_reap } from './reap.js';
+import {
+  finish_report,
+  init_report,
+  report_callbacks,
+  report_event,
+  type ReportStep,
+  start_report,
+  utrace_resume,
+  utrace_stop,
+} from './report.js';
+import { splice_attaching } from './reset.js';
+import { get_signal, send_signal } from './signal.js';
+import { SIGKILL } from './signals.js';
+import { EXIT_ZOMBIE, type Task, type UtraceState } from './task.js';
+import type { Step } from './threads.js';
+
+const bit = (name: keyof typeof UTRACE_EVENT_INDEX): number => 1 << UTRACE_EVENT_INDEX[name];
+const SYSCALL_ENTRY = bit('SYSCALL_ENTRY');
+const SYSCALL_EXIT = bit('SYSCALL_EXIT');
+const EXEC = bit('EXEC');
+const CLONE = bit('CLONE');
+const EXIT = bit('EXIT');
+const DEATH = bit('DEATH');
+const CLONE_VFORK = 0x4000;
+const ENOSYS = 38;
+
+function wants(task: Task, event: number): boolean {
+  return task.utrace !== null && (task.utrace_flags & event) !== 0;
+}
+
+/** `utrace_report_syscall_entry`: engines in reverse order; STOP stops before the call. */
+function* report_syscall_entry(kernel: Kernel, task: Task, regs: { syscall_nr: number; args: number[]; return_value: number }): ReportStep<boolean> {
+  const utrace = task.utrace!;
+  const report = init_report();
+  let resume_report = 0;
+  do {
+    start_report(utrace);
+    const flag = resume_report;
+    yield* report_callbacks(
+      kernel,
+      task,
+      utrace,
+      report,
+      SYSCALL_ENTRY,
+      'report_syscall_entry',
+      (r, h) => [flag | r.result | r.action, h, regs],
+      true,
+    );
+    finish_report(kernel, task, utrace, report, false);
+    resume_report = 0;
+    if (report.action !== UTRACE_STOP) break;
+    yield* utrace_stop(kernel, task, utrace, report.resume_action);
+    if (task.fatal) {
+      report.result = UTRACE_SYSCALL_ABORT;
+    } else if (utrace.resume <= UTRACE_REPORT) {
+      report.detaches = false;
+      report.spurious = true;
+      report.action = UTRACE_RESUME;
+      report.resume_action = UTRACE_RESUME;
+      resume_report = UTRACE_SYSCALL_RESUMED;
+    }
+  } while (resume_report !== 0);
+  return (report.result & UTRACE_SYSCALL_MASK) === UTRACE_SYSCALL_ABORT;
+}
+
+function* do_syscall(kernel: Kernel, task: Task, ev: SyscallEvent): Step {
+  const regs = { syscall_nr: ev.nr, args: [...ev.args], return_value: 0 };
+  let abort = false;
+  if (wants(task, SYSCALL_ENTRY)) abort = yield* report_syscall_entry(kernel, task, regs);
+  if (task.fatal) abort = true;
+  regs.return_value = abort ? -ENOSYS : 0;
+  if (kernel.tracing) kernel.log(abort ? `syscall ${ev.nr} aborted` : `syscall ${ev.nr} runs`);
+  if (wants(task, SYSCALL_EXIT)) {
+    yield* report_event(kernel, task, SYSCALL_EXIT, 'report_syscall_exit', (r, h) => [r.action, h, regs]);
+  }
+}
+
+function* do_clone(kernel: Kernel, task: Task, ev: CloneEvent): Step {
+  const child = kernel.createTask(ev.comm, ev.program, task, false, false);
+  if (kernel.tracing) kernel.log(`clone: ${child} created`);
+  if (wants(task, CLONE)) {
+    const utrace = task.utrace!;
+    const report = init_report();
+    start_report(utrace);
+    yield* report_callbacks(kernel, task, utrace, report, CLONE, 'report_clone', (r, h) => [r.action, h, ev.flags, child]);
+    finish_report(kernel, task, utrace, report, (ev.flags & CLONE_VFORK) === 0);
+  }
+  child.started = true;
+}
+
+function* do_wait(kernel: Kernel, task: Task): Step {
+  if (task.children.length === 0) return;
+  yield {
+    until: () => task.fatal || task.children.some((c) => c.exit_state === EXIT_ZOMBIE && !c.reaping),
+    what: `a child of ${task} to exit`,
+  };
+  if (task.fatal) return;
+  const zombie = task.children.find((c) => c.exit_state === EXIT_ZOMBIE && !c.reaping)!;
+  zombie.reaping = true;
+  yield* release_task(kernel, zombie, String(task));
+}
+
+/** `utrace_report_death`: `report_death` to every engine that wants it, then the reap bookkeeping. */
+function* utrace_report_death(kernel: Kernel, task: Task, utrace: UtraceState, signal: number): Step {
+  utrace.death = true;
+  utrace.resume = UTRACE_RESUME;
+  splice_attaching(utrace);
+  const report = init_report();
+  yield* report_callbacks(kernel, task, utrace, report, DEATH, 'report_death', (_r, h) => [h, true, signal]);
+  yield* utrace_maybe_reap(kernel, task, utrace, false);
+}
+
+/** `do_exit`: `report_exit` (where STOP stops), then the zombie and its death reports. */
+function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Step {
+  if (wants(task, EXIT) && !task.fatal) {
+    const cell = { code };
+    const report = yield* report_event(kernel, task, EXIT, 'report_exit', (r, h) => [r.action, h, code, cell]);
+    if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, task.utrace!, report.resume_action);
+    code = cell.code;
+  }
+  yield;
+  task.exit_code = signal !== 0 ? signal : code;
+  task.exit_state = EXIT_ZOMBIE;
+  task.state = 'dead';
+  for (const child of task.children) if (child.exit_state === 0 || child.exit_state === EXIT_ZOMBIE) child.parent = null;
+  if (kernel.tracing) kernel.log(`${task} exits (${signal ? `signal ${signal}` : `code ${code}`}); zombie`);
+  if (task.utrace !== null && (task.utrace_flags & _UTRACE_DEATH_EVENTS) !== 0) {
+    yield* utrace_report_death(kernel, task, task.utrace, signal);
+  }
+}
+
+/** The return to user mode after each event: the utrace report asked for, then signals. */
+function* return_to_user(kernel: Kernel, task: Task): ReportStep<number> {
+  if (task.fatal) return SIGKILL;
+  yield* utrace_resume(kernel, task);
+  if (task.fatal) return SIGKILL;
+  return yield* get_signal(kernel, task);
+}
+
+function describe(ev: ProgramEvent): string {
+  switch (ev.kind) {
+    case 'syscall':
+      return `enters syscall ${ev.nr}`;
+    case 'exec':
+      return `execs ${ev.filename}`;
+    case 'clone':
+      return `clones ${ev.comm}`;
+    case 'raise':
+      return `raises signal ${ev.signo}`;
+    case 'wait':
+      return 'waits for a child';
+    case 'exit':
+      return `calls exit(${ev.code})`;
+  }
+}
+
+/**
+ * The thread of `task`.
+ * @internal
+ */
+export function* taskMain(kernel: Kernel, task: Task): Step {
+  let code = 0;
+  let signal = 0;
+  for (const ev of task.program) {
+    yield { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
+    if (task.fatal) break;
+    if (kernel.tracing) kernel.log(`${task} ${describe(ev)}`);
+    if (ev.kind === 'exit') {
+      code = ev.code;
+      break;
+    }
+    switch (ev.kind) {
+      case 'syscall':
+        yield* do_syscall(kernel, task, ev);
+        break;
+      case 'exec':
+        if (wants(task, EXEC)) {
+          const regs = { syscall_nr: 59, args: [], return_value: 0 };
+          yield* report_event(kernel, task, EXEC, 'report_exec', (r, h) => [r.action, h, { name: 'elf' }, { filename: ev.filename }, regs]);
+        }
+        break;
+      case 'clone':
+        yield* do_clone(kernel, task, ev);
+        break;
+      case 'raise':
+        send_signal(kernel, task, ev.signo);
+        break;
+      case 'wait':
+        yield* do_wait(kernel, task);
+        break;
+    }
+    signal = yield* return_to_user(kernel, task);
+    if (signal !== 0) break;
+  }
+  if (task.fatal) signal = SIGKILL;
+  yield* do_exit(kernel, task, code, signal);
+}

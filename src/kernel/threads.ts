@@ -1,0 +1,190 @@
+/**
+ * The threads of the simulation. Tasks and kernel threads are generators that yield at
+ * each scheduling point; tracer threads are async functions that give the CPU up only where
+ * they block in a utrace call.
+ * @packageDocumentation
+ */
+import { UtraceUsageError } from '../errors.js';
+import type { ThreadInfo } from '../sched/execution.js';
+import { KernelPanic } from './panic.js';
+
+/**
+ * What a generator thread yields: nothing (a plain scheduling point), or a wait: the thread
+ * may take its next step only once `until()` is true.
+ * @internal
+ */
+export interface Wait {
+  readonly until: () => boolean;
+  readonly what: string;
+}
+
+/** @internal */
+export type Step = Generator<Wait | undefined, void, void>;
+
+/**
+ * Common shape of every simulated thread.
+ * @internal
+ */
+export abstract class SimThread implements ThreadInfo {
+  abstract readonly kind: 'task' | 'tracer' | 'kernel';
+  done = false;
+  /** RCU read-side sections this thread has open. */
+  rcuDepth = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+  ) {}
+
+  abstract runnable(): boolean;
+  abstract step(): void | Promise<void>;
+  /** What the thread waits for, when it is not runnable. */
+  abstract waiting(): string;
+}
+
+/**
+ * A thread whose code is a generator.
+ * @internal
+ */
+export class GeneratorThread extends SimThread {
+  #wait: Wait | undefined;
+  #gen: Step | undefined;
+
+  constructor(
+    id: number,
+    name: string,
+    readonly kind: 'task' | 'kernel',
+    readonly body: () => Step,
+    readonly canRun: () => boolean = () => true,
+  ) {
+    super(id, name);
+  }
+
+  runnable(): boolean {
+    if (this.done || !this.canRun()) return false;
+    return this.#wait === undefined || this.#wait.until();
+  }
+
+  step(): void {
+    this.#gen ??= this.body();
+    const r = this.#gen.next();
+    if (r.done) {
+      this.done = true;
+      this.#wait = undefined;
+    } else {
+      this.#wait = r.value;
+    }
+  }
+
+  /** Runs the generator up to its first scheduling point; for kernel threads that start idle. @internal */
+  prime(): void {
+    this.step();
+  }
+
+  waiting(): string {
+    return this.#wait?.what ?? 'the CPU';
+  }
+}
+
+/**
+ * A tracer thread: the user's async function. It runs without interruption from one
+ * blocking utrace call to the next.
+ * @internal
+ */
+export class TracerThread extends SimThread {
+  readonly kind = 'tracer' as const;
+  #started = false;
+  #wait: Wait | undefined;
+  #interruptible = false;
+  #resume: (() => void) | undefined;
+  #park: (() => void) | undefined;
+  /** A signal is pending for this thread (it was interrupted). */
+  signalPending = false;
+  /** An error the user's code threw, other than a kernel panic. */
+  error: unknown = undefined;
+
+  constructor(
+    id: number,
+    name: string,
+    readonly fn: () => Promise<void>,
+  ) {
+    super(id, name);
+  }
+
+  runnable(): boolean {
+    if (this.done) return false;
+    if (!this.#started) return true;
+    if (this.#wait === undefined) return false;
+    return this.#wait.until() || (this.#interruptible && this.signalPending);
+  }
+
+  step(): Promise<void> {
+    return new Promise<void>((park) => {
+      this.#park = park;
+      if (!this.#started) {
+        this.#started = true;
+        let result: Promise<void>;
+        try {
+          result = Promise.resolve(this.fn());
+        } catch (e) {
+          result = Promise.reject(e);
+        }
+        result.then(
+          () => this.#finish(undefined),
+          (e: unknown) => this.#finish(e),
+        );
+      } else {
+        const resume = this.#resume;
+        this.#resume = undefined;
+        this.#wait = undefined;
+        resume!();
+      }
+    });
+  }
+
+  /**
+   * Gives the CPU up until `wait.until()` holds (or a signal arrives, when interruptible).
+   * Resolves when the scheduler runs this thread again.
+   */
+  block(wait: Wait, interruptible: boolean): Promise<void> {
+    if (this.#resume !== undefined) {
+      throw new UtraceUsageError(
+        'one-blocking-call-at-a-time',
+        `tracer thread ${this.name} started a blocking call while another was pending; await each blocking call before the next`,
+      );
+    }
+    this.#wait = wait;
+    this.#interruptible = interruptible;
+    return new Promise<void>((resume) => {
+      this.#resume = resume;
+      this.#giveUp();
+    });
+  }
+
+  waiting(): string {
+    return this.#wait?.what ?? 'the CPU';
+  }
+
+  /** Whether the thread is parked in a blocking call. */
+  get blocked(): boolean {
+    return this.#resume !== undefined;
+  }
+
+  #finish(error: unknown): void {
+    this.done = true;
+    this.#wait = undefined;
+    if (error !== undefined && !(error instanceof KernelPanic)) this.error = error;
+    this.#giveUp();
+  }
+
+  #giveUp(): void {
+    const park = this.#park;
+    this.#park = undefined;
+    park?.();
+  }
+
+  /** Wakes a thread stalled on something that is not a utrace call, so the run can end. @internal */
+  abandon(): void {
+    this.#giveUp();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * What the calls that move an engine to another state return: a result discriminated on
+ * `ret` (the C return code), holding the handle to use from then on.
+ * @packageDocumentation
+ */
+import type { utrace_resume_actions } from './actions.js';
+import type { any_engine, state_of, with_state } from './engine.js';
+import type { NEG_EALREADY, NEG_EINPROGRESS, NEG_EINVAL, NEG_EOPNOTSUPP, NEG_ERESTARTSYS, NEG_ESRCH } from './errno.js';
+
+/**
+ * A call's result: the C return code and the engine handle to use from now on.
+ * @public
+ */
+export interface engine_result<R extends number, E> {
+  /** The C return code: 0 or a negative errno. */
+  readonly ret: R;
+  /** The handle to use from now on; the handle passed in may have been revoked. */
+  readonly engine: E;
+}
+
+/**
+ * States whose handle cannot change state through these calls.
+ * @public
+ */
+export type fixed_state = 'rcu-only' | 'in-callback';
+
+/**
+ * The state after a successful set of `Ev`: `'events-cleared'` when nothing but REAP is
+ * left, else `'attached'`. A non-literal mask counts as `'attached'`.
+ * @public
+ */
+export type state_after_set<Ev extends number> = [Ev] extends [0 | 0x2] ? 'events-cleared' : 'attached';
+
+/**
+ * What `utrace_set_events` returns for engine `E` and mask `Ev`.
+ * @public
+ */
+export type set_events_result<E extends any_engine, Ev extends number> = state_of<E> extends fixed_state
+  ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
+  :
+      | engine_result<0, with_state<E, state_after_set<Ev>>>
+      | engine_result<NEG_EINPROGRESS | NEG_EALREADY, E>
+      | engine_result<NEG_ESRCH, with_state<E, 'detached'>>;
+
+/**
+ * What `utrace_control` returns for engine `E` and action `A`. Only an accepted
+ * `UTRACE_DETACH` moves the engine: to `'detached'`.
+ * @public
+ */
+export type control_result<E extends any_engine, A extends number> = [A] extends [utrace_resume_actions['DETACH']]
+  ? state_of<E> extends 'in-callback'
+    ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
+    :
+        | engine_result<0 | NEG_EINPROGRESS, with_state<E, 'detached'>>
+        | engine_result<NEG_EALREADY, E>
+        | engine_result<NEG_ESRCH, state_of<E> extends 'rcu-only' ? E : with_state<E, 'detached'>>
+  : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>;
+
+/**
+ * What `utrace_set_events_sync` resolves to: 0 means no disabled callback is running and
+ * none will be made.
+ * @public
+ */
+export type set_events_sync_result<E extends any_engine, Ev extends number> =
+  | engine_result<0, with_state<E, state_after_set<Ev>>>
+  | engine_result<NEG_ESRCH, with_state<E, 'detached'>>
+  | engine_result<NEG_ERESTARTSYS, E>;
+
+/**
+ * What `utrace_detach_sync` resolves to: 0 (every callback has finished; the engine is
+ * gone) or `-ESRCH` (`report_reap` is running now). Never anything else.
+ * @public
+ */
+export type detach_sync_result<E extends any_engine> = engine_result<0 | NEG_ESRCH, with_state<E, 'detached'>>;
+
+/**
+ * What `utrace_engine_get` returns: a counted, attached handle, or `-ESRCH` when an
+ * rcu-only engine was already detached by its callback.
+ * @public
+ */
+export type engine_get_result<E extends any_engine> = state_of<E> extends 'rcu-only'
+  ? engine_result<0, with_state<E, 'attached'>> | engine_result<NEG_ESRCH, E>
+  : engine_result<0, state_of<E> extends 'in-callback' ? with_state<E, 'attached'> : E>;
