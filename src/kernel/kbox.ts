@@ -26,13 +26,12 @@ export class KBox<T> {
     this.#value = value;
   }
 
-  /** The data; a use after `kfree` is reported. */
+  /** The data: reading or writing it after `kfree` is reported as a use-after-free. */
   get value(): T {
     this.#check('read');
     return this.#value;
   }
 
-  /** Replaces the data; a use after `kfree` is reported. */
   set value(v: T) {
     this.#check('write');
     this.#value = v;
