@@ -1,0 +1,181 @@
+/**
+ * The exploration loop: run a simulation under one schedule after another until a run breaks
+ * a rule, the strategy runs out of schedules, or a limit is reached.
+ *
+ * @packageDocumentation
+ */
+import type { Execute, ExecutionOutcome } from '../sched/execution.js';
+import { encodeSchedule } from '../sched/schedule-string.js';
+import { makeStrategy } from './strategy.js';
+import type { Strategy, StrategyOptions } from './strategy.js';
+
+/**
+ * How far an exploration has got, as passed to {@link ExploreOptions.onProgress}.
+ * @public
+ */
+export interface ExploreProgress {
+  /** Runs completed so far. */
+  readonly executions: number;
+  /** Milliseconds since the exploration started. */
+  readonly elapsedMs: number;
+  /** Runs per second so far. */
+  readonly perSecond: number;
+}
+
+/**
+ * Options of {@link explore}.
+ * @public
+ */
+export interface ExploreOptions {
+  /** The strategy, as options for {@link makeStrategy} or as a strategy object (used up by the call). */
+  readonly strategy: StrategyOptions | Strategy;
+  /** Stop after this many runs; a positive integer or `Infinity` (the default). */
+  readonly maxExecutions?: number;
+  /** Stop once this many seconds have passed; a positive number or `Infinity` (the default). */
+  readonly maxSeconds?: number;
+  /** Called with the progress at most once per `progressIntervalMs`, never after `explore` settles. */
+  readonly onProgress?: (progress: ExploreProgress) => void;
+  /** Least time between two `onProgress` calls, in milliseconds; default 200. */
+  readonly progressIntervalMs?: number;
+  /** Stops the exploration, with status `'limit'` and limit `'aborted'`, once aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What every {@link ExploreResult} reports.
+ * @public
+ */
+export interface ExploreSummary {
+  /** Runs made, including a failing one. */
+  readonly executions: number;
+  /** Milliseconds the exploration took. */
+  readonly elapsedMs: number;
+  /** The strategy used, in words. */
+  readonly strategy: string;
+}
+
+/**
+ * A run broke a rule.
+ * @public
+ */
+export interface ExploreFailed extends ExploreSummary {
+  /** Discriminant. */
+  readonly status: 'failed';
+  /** The failing run. */
+  readonly outcome: ExecutionOutcome;
+  /** Its schedule as a schedule string: replaying it reproduces the failure. */
+  readonly schedule: string;
+  /** Index of the failing run, from 0. */
+  readonly execution: number;
+}
+
+/**
+ * The strategy ran out of schedules without a failure: for `dfs`, every schedule within the
+ * preemption bound was run; for `replay`, the one schedule ran. Random and PCT never exhaust.
+ * @public
+ */
+export interface ExploreExhausted extends ExploreSummary {
+  /** Discriminant. */
+  readonly status: 'exhausted';
+}
+
+/**
+ * A limit stopped the exploration before a failure was found or the strategy ran out.
+ * @public
+ */
+export interface ExploreLimited extends ExploreSummary {
+  /** Discriminant. */
+  readonly status: 'limit';
+  /** Which limit: `maxExecutions`, `maxSeconds`, or the abort signal. */
+  readonly limit: 'executions' | 'time' | 'aborted';
+}
+
+/**
+ * The result of {@link explore}, told apart by `status`.
+ * @public
+ */
+export type ExploreResult = ExploreFailed | ExploreExhausted | ExploreLimited;
+
+const DEFAULT_PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Runs `execute` under the schedulers of a strategy, one run after another, and stops at the
+ * first run whose status is `'failed'` (status `'failed'`), when the strategy has nothing more
+ * to run (`'exhausted'`), or when `maxExecutions`, `maxSeconds` or the abort signal says so
+ * (`'limit'`). The limits are checked between runs, never during one.
+ *
+ * The same strategy options run the same sequence of schedules against a deterministic
+ * simulation, so a result is reproducible. Errors thrown by `execute` or by the strategy (a
+ * diverged replay, for one) reject the returned promise. The loop lets the event loop turn at
+ * every progress interval, so timers and signal handlers keep working during a long run.
+ *
+ * @example
+ * ```ts
+ * const result = await explore(execute, {
+ *   strategy: { kind: 'dfs', bound: 2 },
+ *   maxSeconds: 60,
+ *   onProgress: (p) => process.stderr.write(`\r${p.executions} runs, ${Math.round(p.perSecond)}/s`),
+ * });
+ * if (result.status === 'failed') {
+ *   console.log(`${result.outcome.failure?.check} after ${result.executions} runs; replay with ${result.schedule}`);
+ * }
+ * ```
+ * @public
+ */
+export async function explore(execute: Execute, options: ExploreOptions): Promise<ExploreResult> {
+  const maxExecutions = options.maxExecutions ?? Infinity;
+  if (maxExecutions !== Infinity && (!Number.isInteger(maxExecutions) || maxExecutions < 1)) {
+    throw new RangeError(`explore: maxExecutions must be a positive integer or Infinity, got ${maxExecutions}`);
+  }
+  const maxSeconds = options.maxSeconds ?? Infinity;
+  if (!(maxSeconds > 0)) throw new RangeError(`explore: maxSeconds must be a positive number, got ${maxSeconds}`);
+  const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  if (!(interval >= 0)) {
+    throw new RangeError(`explore: progressIntervalMs must be a non-negative number, got ${interval}`);
+  }
+  const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
+  const { onProgress, signal } = options;
+  const maxMs = maxSeconds * 1000;
+  const start = performance.now();
+  let lastTurn = start;
+  let executions = 0;
+
+  const summary = (now: number): ExploreSummary => ({
+    executions,
+    elapsedMs: now - start,
+    strategy: strategy.description,
+  });
+
+  for (;;) {
+    if (executions >= maxExecutions) return { status: 'limit', limit: 'executions', ...summary(performance.now()) };
+    if (signal?.aborted === true) return { status: 'limit', limit: 'aborted', ...summary(performance.now()) };
+    const scheduler = strategy.next();
+    if (scheduler === undefined) return { status: 'exhausted', ...summary(performance.now()) };
+    const outcome = await execute(scheduler);
+    strategy.complete(outcome);
+    executions++;
+    const now = performance.now();
+    if (outcome.status === 'failed') {
+      return {
+        status: 'failed',
+        outcome,
+        schedule: encodeSchedule(outcome.schedule),
+        execution: executions - 1,
+        ...summary(now),
+      };
+    }
+    if (now - start >= maxMs) return { status: 'limit', limit: 'time', ...summary(now) };
+    if (now - lastTurn >= interval) {
+      lastTurn = now;
+      if (onProgress !== undefined) {
+        const elapsedMs = now - start;
+        onProgress({ executions, elapsedMs, perSecond: elapsedMs > 0 ? (executions * 1000) / elapsedMs : 0 });
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+function isStrategy(value: StrategyOptions | Strategy): value is Strategy {
+  return typeof (value as Partial<Strategy>).next === 'function';
+}

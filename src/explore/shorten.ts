@@ -1,0 +1,250 @@
+/**
+ * Counterexample shortening: from a failing schedule, search for one with fewer preemptions
+ * and fewer steps that still breaks the same rule, so the timeline a reader studies is small.
+ *
+ * Candidates are made by editing the schedule (cutting it off at a preemption, letting the
+ * preempted thread go on, swapping two runs, deleting runs or single steps) and run with a
+ * {@link GuidedScheduler}, which follows a candidate where it can and otherwise picks without
+ * preempting. A candidate is kept when its run fails with the same check and is smaller:
+ * fewer preemptions, or as many preemptions and fewer steps. The search starts over from each
+ * kept candidate until no edit helps or the budget of runs is spent.
+ *
+ * @packageDocumentation
+ */
+import type { CheckName, Execute, ExecutionOutcome } from '../sched/execution.js';
+import { encodeSchedule } from '../sched/schedule-string.js';
+import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
+
+/**
+ * Follows a candidate schedule as far as it is valid: at step `i` it picks `candidate[i]` when
+ * that thread is runnable; otherwise (or once the candidate has run out) it continues the
+ * previous thread if that can run, else the lowest runnable id. The fallback never preempts.
+ * One instance serves one run.
+ * @public
+ */
+export class GuidedScheduler implements Scheduler {
+  readonly #candidate: readonly number[];
+  #deviations = 0;
+  #preemptions = 0;
+  readonly #preemptionSteps: number[] = [];
+
+  /** @param candidate - the schedule to follow where it can (not copied; do not change it during the run). */
+  constructor(candidate: readonly number[]) {
+    this.#candidate = candidate;
+  }
+
+  /** Steps at which the candidate was not followed (its thread could not run, or it had run out). */
+  get deviations(): number {
+    return this.#deviations;
+  }
+
+  /** Preemptions taken so far in this run. */
+  get preemptions(): number {
+    return this.#preemptions;
+  }
+
+  /** The steps at which a preemption was taken, ascending. */
+  get preemptionSteps(): readonly number[] {
+    return this.#preemptionSteps;
+  }
+
+  /** Picks the candidate's thread if runnable, else continues the previous thread, else the lowest id. */
+  pick(point: SchedulingPoint): number {
+    const runnable = point.runnable;
+    const previous = point.previous;
+    const wanted = this.#candidate[point.step];
+    let previousRunnable = false;
+    let wantedRunnable = false;
+    for (let i = 0; i < runnable.length; i++) {
+      const id = runnable[i]!;
+      if (id === previous) previousRunnable = true;
+      if (id === wanted) wantedRunnable = true;
+    }
+    let chosen: number;
+    if (wantedRunnable) {
+      chosen = wanted!;
+    } else {
+      this.#deviations++;
+      chosen = previousRunnable ? previous : runnable[0]!;
+    }
+    if (previousRunnable && chosen !== previous) {
+      this.#preemptions++;
+      this.#preemptionSteps.push(point.step);
+    }
+    return chosen;
+  }
+}
+
+/**
+ * Options of {@link shorten}.
+ * @public
+ */
+export interface ShortenOptions {
+  /** Most runs the search may make, the first (checking the given schedule) included; default 2000. */
+  readonly budget?: number;
+}
+
+/**
+ * The result of {@link shorten}.
+ * @public
+ */
+export interface ShortenResult {
+  /** The failing run of the smallest schedule found (the given one if nothing smaller fails). */
+  readonly outcome: ExecutionOutcome;
+  /** Its schedule as a schedule string. */
+  readonly schedule: string;
+  /** Its number of preemptions. */
+  readonly preemptions: number;
+  /** Its number of steps. */
+  readonly steps: number;
+  /** Preemptions and steps of the run of the given schedule. */
+  readonly original: { readonly preemptions: number; readonly steps: number };
+  /** Runs made by the search. */
+  readonly executions: number;
+  /** `true` when no edit of the result helped; `false` when the budget ran out first. */
+  readonly fixedPoint: boolean;
+}
+
+/**
+ * Default budget of runs for {@link shorten}.
+ * @public
+ */
+export const DEFAULT_SHORTEN_BUDGET = 2000;
+
+interface Candidate {
+  readonly outcome: ExecutionOutcome;
+  readonly schedule: readonly number[];
+  readonly preemptions: number;
+  readonly preemptionSteps: readonly number[];
+}
+
+/**
+ * Searches for a smaller schedule that still fails with `check`, starting from `schedule`.
+ *
+ * First runs `schedule` itself (with a {@link GuidedScheduler}); throws an `Error` if that run
+ * does not fail with `check`. Then tries edits of the best schedule so far, keeping a run when
+ * it fails with `check` and has fewer preemptions, or as many preemptions and fewer steps.
+ * Stops at a fixed point or when `budget` runs have been made; returns the best run found.
+ * Deterministic: the same inputs give the same result.
+ *
+ * @example
+ * ```ts
+ * if (result.status === 'failed') {
+ *   const small = await shorten(execute, result.outcome.schedule, result.outcome.failure!.check);
+ *   console.log(`${small.preemptions} preemptions, ${small.steps} steps: ${small.schedule}`);
+ * }
+ * ```
+ * @public
+ */
+export async function shorten(
+  execute: Execute,
+  schedule: readonly number[],
+  check: CheckName,
+  options: ShortenOptions = {},
+): Promise<ShortenResult> {
+  const budget = options.budget ?? DEFAULT_SHORTEN_BUDGET;
+  if (!Number.isInteger(budget) || budget < 1) {
+    throw new RangeError(`shorten: budget must be a positive integer, got ${budget}`);
+  }
+  let executions = 0;
+  const seen = new Set<string>();
+
+  const run = async (candidate: readonly number[]): Promise<Candidate> => {
+    const scheduler = new GuidedScheduler(candidate);
+    const outcome = await execute(scheduler);
+    executions++;
+    return {
+      outcome,
+      schedule: outcome.schedule,
+      preemptions: scheduler.preemptions,
+      preemptionSteps: scheduler.preemptionSteps,
+    };
+  };
+
+  seen.add(encodeSchedule(schedule));
+  let best = await run(schedule);
+  if (best.outcome.status !== 'failed' || best.outcome.failure?.check !== check) {
+    const got = best.outcome.failure === undefined ? 'no failure' : `a '${best.outcome.failure.check}' failure`;
+    throw new Error(`shorten: the given schedule does not fail with '${check}' when run (got ${got})`);
+  }
+  seen.add(encodeSchedule(best.schedule));
+  const original = { preemptions: best.preemptions, steps: best.schedule.length };
+
+  let fixedPoint = false;
+  search: for (;;) {
+    for (const candidate of edits(best)) {
+      const key = encodeSchedule(candidate);
+      if (seen.has(key)) continue;
+      if (executions >= budget) break search;
+      seen.add(key);
+      const tried = await run(candidate);
+      const failure = tried.outcome.failure;
+      if (tried.outcome.status === 'failed' && failure?.check === check && smaller(tried, best)) {
+        best = tried;
+        seen.add(encodeSchedule(best.schedule));
+        continue search;
+      }
+    }
+    fixedPoint = true;
+    break;
+  }
+
+  return {
+    outcome: best.outcome,
+    schedule: encodeSchedule(best.schedule),
+    preemptions: best.preemptions,
+    steps: best.schedule.length,
+    original,
+    executions,
+    fixedPoint,
+  };
+}
+
+function smaller(a: Candidate, b: Candidate): boolean {
+  return a.preemptions < b.preemptions || (a.preemptions === b.preemptions && a.schedule.length < b.schedule.length);
+}
+
+/** The edits of a schedule, most promising first. */
+function* edits(best: Candidate): Generator<readonly number[]> {
+  const s = best.schedule;
+  const preemptions = best.preemptionSteps;
+  // Cut the schedule off at a preemption: the guided fallback runs on without preempting.
+  for (const p of preemptions) yield s.slice(0, p);
+  // Let the preempted thread take the step instead.
+  for (const p of preemptions) {
+    const copy = s.slice();
+    copy[p] = s[p - 1]!;
+    yield copy;
+  }
+  // Run the preempted thread's next run before the preempting run(s).
+  for (const p of preemptions) {
+    const preempted = s[p - 1]!;
+    let m = p;
+    while (m < s.length && s[m] !== preempted) m++;
+    if (m === s.length) continue;
+    let k = m;
+    while (k < s.length && s[k] === preempted) k++;
+    yield [...s.slice(0, p), ...s.slice(m, k), ...s.slice(p, m), ...s.slice(k)];
+  }
+  // Swap the preempting run with the run after it.
+  for (const p of preemptions) {
+    const j = runEnd(s, p);
+    if (j === s.length) continue;
+    const k = runEnd(s, j);
+    yield [...s.slice(0, p), ...s.slice(j, k), ...s.slice(p, j), ...s.slice(k)];
+  }
+  // Delete whole runs, then single steps.
+  for (let a = 0; a < s.length; ) {
+    const b = runEnd(s, a);
+    yield [...s.slice(0, a), ...s.slice(b)];
+    a = b;
+  }
+  for (let i = 0; i < s.length; i++) yield [...s.slice(0, i), ...s.slice(i + 1)];
+}
+
+/** End (exclusive) of the run of equal entries starting at `i`. */
+function runEnd(s: readonly number[], i: number): number {
+  let j = i + 1;
+  while (j < s.length && s[j] === s[i]) j++;
+  return j;
+}

@@ -1,0 +1,194 @@
+/**
+ * Search strategies: where the explorer gets the scheduler for each run, behind one interface.
+ *
+ * @packageDocumentation
+ */
+import { RandomScheduler } from '../sched/basic.js';
+import type { ExecutionOutcome } from '../sched/execution.js';
+import { PctScheduler } from '../sched/pct.js';
+import { SeededRandom } from '../sched/prng.js';
+import { ReplayScheduler } from '../sched/replay.js';
+import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
+import type { Scheduler } from '../sched/scheduler.js';
+import { DfsStrategy } from './dfs.js';
+
+/**
+ * The names of the built-in strategies.
+ * @public
+ */
+export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay';
+
+/**
+ * A source of schedulers, one per run of the simulation.
+ *
+ * Protocol: call {@link Strategy.next}; if it returns a scheduler, run the simulation once with
+ * it and pass the outcome to {@link Strategy.complete}; repeat. `undefined` from `next` means
+ * the strategy has nothing more to run. The same strategy built with the same options hands
+ * out the same sequence of schedulers against a deterministic simulation.
+ * @public
+ */
+export interface Strategy {
+  /** Which strategy this is. */
+  readonly name: StrategyName;
+  /** The strategy and its parameters in words, e.g. `pct (seed 7, depth 3)`. */
+  readonly description: string;
+  /** The scheduler for the next run, or `undefined` when the strategy is exhausted. */
+  next(): Scheduler | undefined;
+  /**
+   * Reports the outcome of the run made with the scheduler last returned by `next`. May throw
+   * when the run shows the strategy's assumptions broken (a replay that diverged, a
+   * simulation that is not deterministic).
+   */
+  complete(outcome: ExecutionOutcome): void;
+}
+
+/**
+ * Options for {@link makeStrategy}, one shape per strategy, told apart by `kind`.
+ *
+ * - `dfs`: every schedule with at most `bound` preemptions (default 2), then exhausted.
+ * - `random`: endless runs, each thread chosen uniformly at every step; run `i` uses a seed
+ *   derived from `seed` and `i`.
+ * - `pct`: endless PCT runs of the given `depth` (default 3), each with a seed derived from
+ *   `seed` and the run's index. `expectedSteps` estimates a run's length; when omitted, the
+ *   longest run seen so far is used (64 before the first run).
+ * - `replay`: exactly one run, following the schedule string exactly.
+ * @public
+ */
+export type StrategyOptions =
+  | { readonly kind: 'dfs'; readonly bound?: number }
+  | { readonly kind: 'random'; readonly seed: number }
+  | { readonly kind: 'pct'; readonly seed: number; readonly depth?: number; readonly expectedSteps?: number }
+  | { readonly kind: 'replay'; readonly schedule: string };
+
+/**
+ * Default preemption bound of the `dfs` strategy.
+ * @public
+ */
+export const DEFAULT_DFS_BOUND = 2;
+/**
+ * Default depth of the `pct` strategy.
+ * @public
+ */
+export const DEFAULT_PCT_DEPTH = 3;
+/**
+ * Expected run length the `pct` strategy assumes before it has seen a run.
+ * @public
+ */
+export const DEFAULT_PCT_EXPECTED_STEPS = 64;
+
+/**
+ * Builds the strategy the options describe. Throws a `RangeError` on an invalid parameter
+ * (a negative bound, a seed that is not an integer, ...) and `ScheduleFormatError` on a
+ * replay schedule that does not decode.
+ *
+ * @example
+ * ```ts
+ * const strategy = makeStrategy({ kind: 'pct', seed: 7, depth: 3 });
+ * for (let i = 0; i < 100; i++) {
+ *   const scheduler = strategy.next()!;
+ *   const outcome = await execute(scheduler);
+ *   strategy.complete(outcome);
+ *   if (outcome.status === 'failed') break;
+ * }
+ * ```
+ * @public
+ */
+export function makeStrategy(options: StrategyOptions): Strategy {
+  switch (options.kind) {
+    case 'dfs':
+      return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND);
+    case 'random':
+      return new RandomStrategy(options.seed);
+    case 'pct':
+      return new PctStrategy(options.seed, options.depth ?? DEFAULT_PCT_DEPTH, options.expectedSteps);
+    case 'replay':
+      return new ReplayStrategy(options.schedule);
+    default: {
+      const unknown: never = options;
+      throw new RangeError(`makeStrategy: unknown strategy kind ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
+    }
+  }
+}
+
+function checkSeed(seed: number): void {
+  if (!Number.isInteger(seed)) throw new RangeError(`makeStrategy: seed must be an integer, got ${seed}`);
+}
+
+/** Endless uniformly random runs, one derived seed per run. */
+class RandomStrategy implements Strategy {
+  readonly name = 'random';
+  readonly description: string;
+  readonly #seeds: SeededRandom;
+
+  constructor(seed: number) {
+    checkSeed(seed);
+    this.description = `random (seed ${seed})`;
+    this.#seeds = new SeededRandom(seed);
+  }
+
+  next(): Scheduler {
+    return new RandomScheduler(this.#seeds.nextU32() | 0);
+  }
+
+  complete(): void {}
+}
+
+/** Endless PCT runs, one derived seed per run. */
+class PctStrategy implements Strategy {
+  readonly name = 'pct';
+  readonly description: string;
+  readonly #seeds: SeededRandom;
+  readonly #depth: number;
+  readonly #expectedSteps: number | undefined;
+  #longest = 0;
+
+  constructor(seed: number, depth: number, expectedSteps: number | undefined) {
+    checkSeed(seed);
+    if (!Number.isInteger(depth) || depth < 1) {
+      throw new RangeError(`makeStrategy: pct depth must be an integer of at least 1, got ${depth}`);
+    }
+    if (expectedSteps !== undefined && (!Number.isInteger(expectedSteps) || expectedSteps < 1)) {
+      throw new RangeError(`makeStrategy: pct expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
+    }
+    this.#seeds = new SeededRandom(seed);
+    this.#depth = depth;
+    this.#expectedSteps = expectedSteps;
+    this.description =
+      `pct (seed ${seed}, depth ${depth}` + (expectedSteps === undefined ? ')' : `, expected steps ${expectedSteps})`);
+  }
+
+  next(): Scheduler {
+    const steps = this.#expectedSteps ?? (this.#longest > 0 ? this.#longest : DEFAULT_PCT_EXPECTED_STEPS);
+    return new PctScheduler(this.#seeds.nextU32() | 0, this.#depth, steps);
+  }
+
+  complete(outcome: ExecutionOutcome): void {
+    if (outcome.schedule.length > this.#longest) this.#longest = outcome.schedule.length;
+  }
+}
+
+/** Exactly one run, replaying a schedule string exactly. */
+class ReplayStrategy implements Strategy {
+  readonly name = 'replay';
+  readonly description: string;
+  readonly #schedule: readonly number[];
+  #scheduler: ReplayScheduler | undefined;
+  #handedOut = false;
+
+  constructor(schedule: string) {
+    this.#schedule = decodeSchedule(schedule);
+    const text = encodeSchedule(this.#schedule);
+    this.description = `replay (${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+  }
+
+  next(): Scheduler | undefined {
+    if (this.#handedOut) return undefined;
+    this.#handedOut = true;
+    this.#scheduler = new ReplayScheduler(this.#schedule);
+    return this.#scheduler;
+  }
+
+  complete(): void {
+    this.#scheduler?.assertFinished();
+  }
+}
