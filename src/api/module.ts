@@ -30,7 +30,7 @@ function asModule(value: unknown, call: string): Module {
  * ```
  * @public
  */
-export async function module_unload(mod: module_struct): Promise<void> {
+export function module_unload(mod: module_struct): Promise<void> {
   const m = asModule(mod, 'module_unload');
   const kernel = runningKernel();
   if (kernel === null || kernel.id !== m.kernelId) {
@@ -40,10 +40,13 @@ export async function module_unload(mod: module_struct): Promise<void> {
   if (m.state !== 'live') throw new UtraceUsageError('module-state', `module_unload: module ${m.name} is already ${m.state}`);
   m.state = 'going';
   if (kernel.tracing) kernel.log(`module ${m.name} going: waiting for its callbacks (per-CPU counters: ${m.inUse()})`);
-  if (m.inUse() !== 0) {
-    await thread.block({ until: () => m.inUse() === 0, what: `the callbacks of module ${m.name} to finish (per-CPU counters)` }, false);
+  if (m.inUse() === 0) {
+    unload(kernel, m);
+    return Promise.resolve();
   }
-  unload(kernel, m);
+  return thread
+    .block({ until: () => m.inUse() === 0, what: `the callbacks of module ${m.name} to finish (per-CPU counters)` }, false)
+    .then(() => unload(kernel, m));
 }
 
 function unload(kernel: Kernel, m: Module): void {

@@ -63,7 +63,7 @@ export function rcu_read_section<F extends () => unknown>(body: sync_section_bod
  * ```
  * @public
  */
-export async function synchronize_rcu(): Promise<void> {
+export function synchronize_rcu(): Promise<void> {
   const kernel = runningKernel();
   if (kernel === null) {
     throw new UtraceUsageError('blocking-outside-tracer', 'synchronize_rcu blocks, so it can only be called from a tracer thread while the kernel runs');
@@ -71,7 +71,7 @@ export async function synchronize_rcu(): Promise<void> {
   const thread = kernel.currentTracer('synchronize_rcu');
   const target = kernel.rcu.completed + 1;
   if (kernel.rcu.requested < target) kernel.rcu.requested = target;
-  await thread.block({ until: () => kernel.rcu.completed >= target, what: `grace period ${target}` }, false);
+  return thread.block({ until: () => kernel.rcu.completed >= target, what: `grace period ${target}` }, false);
 }
 
 /**

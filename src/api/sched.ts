@@ -20,13 +20,13 @@ import { asInteger, asTask } from './validate.js';
  * ```
  * @public
  */
-export async function schedule(): Promise<void> {
+export function schedule(): Promise<void> {
   const kernel = runningKernel();
   if (kernel === null) {
     throw new UtraceUsageError('blocking-outside-tracer', 'schedule blocks, so it can only be called from a tracer thread while the kernel runs');
   }
   const thread = kernel.currentTracer('schedule');
-  await thread.block({ until: () => true, what: 'the CPU' }, false);
+  return thread.block({ until: () => true, what: 'the CPU' }, false);
 }
 
 /**

@@ -39,7 +39,7 @@ import { taskAndEngine } from './validate.js';
  * ```
  * @public
  */
-export async function utrace_barrier<E extends any_engine>(
+export function utrace_barrier<E extends any_engine>(
   target: task_struct,
   engine: checked_engine<E, 'utrace_barrier'>,
 ): Promise<0 | NEG_ESRCH | NEG_ERESTARTSYS> {
@@ -47,8 +47,8 @@ export async function utrace_barrier<E extends any_engine>(
   const { task, handle, kernel } = taskAndEngine(target, engine, call);
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
-  if (kernel.current === task.thread) return 0;
-  const ret = await barrier(kernel, thread, task, record, () => kernel.useEngine(handle, call));
-  if (kernel.tracing) kernel.log(`utrace_barrier(${task}, ${record.name}) = ${ret}`);
-  return ret as 0 | NEG_ESRCH | NEG_ERESTARTSYS;
+  return barrier(kernel, thread, task, record, () => kernel.useEngine(handle, call)).then((ret) => {
+    if (kernel.tracing) kernel.log(`utrace_barrier(${task}, ${record.name}) = ${ret}`);
+    return ret as 0 | NEG_ESRCH | NEG_ERESTARTSYS;
+  });
 }

@@ -33,7 +33,7 @@ function asExaminer(value: unknown, call: string): utrace_examiner {
  * ```
  * @public
  */
-export async function utrace_prepare_examine<E extends any_engine>(
+export function utrace_prepare_examine<E extends any_engine>(
   target: task_struct,
   engine: checked_engine<E, 'utrace_prepare_examine'>,
   exam: utrace_examiner,
@@ -43,7 +43,7 @@ export async function utrace_prepare_examine<E extends any_engine>(
   const examiner = asExaminer(exam, call);
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
-  return (await prepareExamine(kernel, thread, task, record, examiner)) as 0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN;
+  return prepareExamine(kernel, thread, task, record, examiner) as Promise<0 | NEG_EINVAL | NEG_ESRCH | NEG_EAGAIN>;
 }
 
 /**

@@ -27,7 +27,7 @@ import { asEvents, taskAndEngine } from './validate.js';
  * ```
  * @public
  */
-export async function utrace_set_events_sync<E extends any_engine, const Ev extends number>(
+export function utrace_set_events_sync<E extends any_engine, const Ev extends number>(
   target: task_struct,
   engine: checked_engine<E, 'utrace_set_events_sync'>,
   events: Ev,
@@ -47,22 +47,24 @@ export async function utrace_set_events_sync<E extends any_engine, const Ev exte
  * ```
  * @public
  */
-export async function utrace_clear_events_sync<E extends any_engine>(
+export function utrace_clear_events_sync<E extends any_engine>(
   target: task_struct,
   engine: checked_engine<E, 'utrace_clear_events_sync'>,
 ): Promise<set_events_sync_result<E, 0>> {
   return syncSet(target, engine, 0, 'utrace_clear_events_sync') as Promise<set_events_sync_result<E, 0>>;
 }
 
-async function syncSet(target: unknown, engine: unknown, events: unknown, call: string): Promise<unknown> {
+/** Checks run before the returned promise exists, so a misuse throws at the call. */
+function syncSet(target: unknown, engine: unknown, events: unknown, call: string): Promise<unknown> {
   const { task, handle, kernel } = taskAndEngine(target, engine, call);
   const mask = asEvents(events, call);
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
-  const ret = await setEventsSync(kernel, thread, task, record, mask, true, () => kernel.useEngine(handle, call));
-  if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}, 0x${mask.toString(16)}) = ${ret}`);
-  const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -3 ? moveTo(handle, 'detached', call) : handle;
-  return { ret, engine: next };
+  return setEventsSync(kernel, thread, task, record, mask, true, () => kernel.useEngine(handle, call)).then((ret) => {
+    if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}, 0x${mask.toString(16)}) = ${ret}`);
+    const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -3 ? moveTo(handle, 'detached', call) : handle;
+    return { ret, engine: next };
+  });
 }
 
 /**
@@ -80,7 +82,7 @@ async function syncSet(target: unknown, engine: unknown, events: unknown, call: 
  * ```
  * @public
  */
-export async function utrace_detach_sync<E extends any_engine>(
+export function utrace_detach_sync<E extends any_engine>(
   target: task_struct,
   engine: checked_engine<E, 'utrace_detach_sync'>,
 ): Promise<detach_sync_result<E>> {
@@ -88,7 +90,8 @@ export async function utrace_detach_sync<E extends any_engine>(
   const { task, handle, kernel } = taskAndEngine(target, engine, call);
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
-  const ret = await detachSync(kernel, thread, task, record, () => kernel.useEngine(handle, call));
-  if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}) = ${ret}`);
-  return { ret, engine: moveTo(handle, 'detached', call) } as unknown as detach_sync_result<E>;
+  return detachSync(kernel, thread, task, record, () => kernel.useEngine(handle, call)).then((ret) => {
+    if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}) = ${ret}`);
+    return { ret, engine: moveTo(handle, 'detached', call) } as unknown as detach_sync_result<E>;
+  });
 }
