@@ -23,6 +23,7 @@ export class UtraceUsageError extends Error {
   readonly rule: string;
 
   /**
+   * Makes the error.
    * @param rule - short name of the rule broken.
    * @param message - the rule and the fix, in words.
    */

@@ -10,7 +10,7 @@
  */
 
 /**
- * `enum utrace_resume_action` by name: the value of each resume action.
+ * `enum utrace_resume_action_t` by name: the value of each resume action.
  * @public
  */
 export interface utrace_resume_actions {
@@ -31,10 +31,10 @@ export interface utrace_resume_actions {
 }
 
 /**
- * `enum utrace_resume_action`: every resume action.
+ * `enum utrace_resume_action_t`: every resume action.
  * @public
  */
-export type utrace_resume_action = utrace_resume_actions[keyof utrace_resume_actions];
+export type utrace_resume_action_t = utrace_resume_actions[keyof utrace_resume_actions];
 
 /**
  * `enum utrace_signal_action`: every signal action.
@@ -57,7 +57,7 @@ declare const extraKind: unique symbol;
  * whether the callback may detach.
  * @public
  */
-export type combined_return<R extends utrace_resume_action, K extends 'syscall' | 'signal'> = number & {
+export type combined_return<R extends utrace_resume_action_t, K extends 'syscall' | 'signal'> = number & {
   /** The resume action carried (type only). */
   readonly [resumePart]: R;
   /** What the extra bits are (type only). */
@@ -76,21 +76,21 @@ export type resume_part<V> = V extends combined_return<infer R, 'syscall' | 'sig
  * `report_syscall_exit` and `report_exit` may return: a resume action.
  * @public
  */
-export type resume_return = utrace_resume_action;
+export type resume_return = utrace_resume_action_t;
 
 /**
  * What `report_syscall_entry` may return: a resume action, possibly with
  * `UTRACE_SYSCALL_ABORT` added through `utrace_syscall_return`.
  * @public
  */
-export type syscall_entry_return = utrace_resume_action | combined_return<utrace_resume_action, 'syscall'>;
+export type syscall_entry_return = utrace_resume_action_t | combined_return<utrace_resume_action_t, 'syscall'>;
 
 /**
  * What `report_signal` may return: a resume action, possibly with a signal action and
  * `UTRACE_SIGNAL_HOLD` added through `utrace_signal_return`.
  * @public
  */
-export type signal_return = utrace_resume_action | combined_return<utrace_resume_action, 'signal'>;
+export type signal_return = utrace_resume_action_t | combined_return<utrace_resume_action_t, 'signal'>;
 
 /**
  * What `report_death` may return: only `UTRACE_DETACH` is meaningful; `UTRACE_RESUME`

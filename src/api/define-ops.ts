@@ -3,7 +3,7 @@
  * detach inference reads; and building combined return values.
  * @packageDocumentation
  */
-import type { combined_return, utrace_resume_action, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
+import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
 import type { utrace_engine_ops } from '../../types/ops.js';
 import { UtraceUsageError } from '../errors.js';
 
@@ -38,7 +38,7 @@ export function defineOps<const O extends utrace_engine_ops<D>, D = any>(ops: O)
  * ```
  * @public
  */
-export function utrace_syscall_return<R extends utrace_resume_action>(
+export function utrace_syscall_return<R extends utrace_resume_action_t>(
   syscall_action: utrace_syscall_action_t,
   action: R,
 ): combined_return<R, 'syscall'> {
@@ -55,7 +55,7 @@ export function utrace_syscall_return<R extends utrace_resume_action>(
  * ```
  * @public
  */
-export function utrace_signal_return<R extends utrace_resume_action>(
+export function utrace_signal_return<R extends utrace_resume_action_t>(
   signal_action: utrace_signal_action_t,
   action: R,
   hold = false,

@@ -106,3 +106,17 @@ export const UTRACE_RESUME_BITS: 3 = 3;
  * @public
  */
 export const UTRACE_RESUME_MASK: 7 = 7;
+
+/**
+ * `utrace_resume_action(action)`: the resume action part of a callback's `action` argument or
+ * return value, `action & UTRACE_RESUME_MASK`.
+ * @example
+ * ```ts
+ * import { utrace_resume_action, UTRACE_SYSCALL_ABORT, UTRACE_STOP } from 'utrace';
+ * console.log(utrace_resume_action(UTRACE_SYSCALL_ABORT | UTRACE_STOP)); // 0
+ * ```
+ * @public
+ */
+export function utrace_resume_action(action: number): number {
+  return action & UTRACE_RESUME_MASK;
+}

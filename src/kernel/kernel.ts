@@ -94,6 +94,10 @@ export class Kernel {
   #ran = false;
   readonly #reaper: GeneratorThread;
 
+  /**
+   * Makes an empty kernel: no task yet, the `rcu_gp` and `init` kernel threads ready.
+   * @throws `UtraceUsageError` when `nr_cpus` is not an integer from 1 to 1024.
+   */
   constructor(options: KernelOptions = {}) {
     const cpus = options.nr_cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {

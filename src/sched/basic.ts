@@ -25,7 +25,10 @@ export class RoundRobinScheduler implements Scheduler {
 export class RandomScheduler implements Scheduler {
   readonly #random: SeededRandom;
 
-  /** @param seed - any 32-bit integer. */
+  /**
+   * Seeds the scheduler.
+   * @param seed - any 32-bit integer.
+   */
   constructor(seed: number) {
     this.#random = new SeededRandom(seed);
   }
