@@ -39,12 +39,15 @@ export type set_events_result<E extends any_engine, Ev extends number> = state_o
   ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
   :
       | engine_result<0, with_state<E, state_after_set<Ev>>>
-      | engine_result<NEG_EINPROGRESS | NEG_EALREADY, E>
+      | engine_result<NEG_EINPROGRESS, E>
+      | engine_result<NEG_EALREADY, E>
       | engine_result<NEG_ESRCH, with_state<E, 'detached'>>;
 
 /**
  * What `utrace_control` returns for engine `E` and action `A`. Only an accepted
- * `UTRACE_DETACH` moves the engine: to `'detached'`.
+ * `UTRACE_DETACH` moves the engine: to `'detached'`. When the compiler cannot see the action
+ * (a wide type that includes `UTRACE_DETACH`), the engine may be detached or not, and has to
+ * be narrowed before another call takes it.
  * @public
  */
 export type control_result<E extends any_engine, A extends number> = [A] extends [utrace_resume_actions['DETACH']]
@@ -54,7 +57,11 @@ export type control_result<E extends any_engine, A extends number> = [A] extends
         | engine_result<0 | NEG_EINPROGRESS, with_state<E, 'detached'>>
         | engine_result<NEG_EALREADY, E>
         | engine_result<NEG_ESRCH, state_of<E> extends 'rcu-only' ? E : with_state<E, 'detached'>>
-  : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>;
+  : utrace_resume_actions['DETACH'] extends A
+    ? state_of<E> extends 'in-callback'
+      ? engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>
+      : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E | with_state<E, 'detached'>>
+    : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>;
 
 /**
  * What `utrace_set_events_sync` resolves to: 0 means no disabled callback is running and

@@ -64,7 +64,9 @@ export type is_union<T, U = T> = T extends unknown ? ([U] extends [T] ? false : 
  */
 export type rule_message<C extends engine_call, S extends engine_state> = true extends is_union<S>
   ? `${C}: engine state is not known: narrow the result of the last call on \`ret\` first`
-  : `${C}: ${why<S>}`;
+  : [C, S] extends ['utrace_engine_put', 'in-callback']
+    ? `${C}: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned`
+    : `${C}: ${why<S>}`;
 
 /**
  * `E` itself when call `C` accepts its state, else the message naming the rule broken.

@@ -1,0 +1,92 @@
+/**
+ * The messages a misuse shows. A call that takes an engine declares its engine parameter as
+ * the engine itself when the call accepts the engine's state, and as a sentence naming the
+ * rule when it does not; the compiler then reports "Argument of type 'utrace_engine<...>' is
+ * not assignable to parameter of type '<sentence>'". Each sentence is checked here, next to
+ * a call that shows it.
+ */
+import { expectType } from 'tsd';
+import {
+  UTRACE_DETACH,
+  UTRACE_EVENT,
+  UTRACE_RESUME,
+  defineOps,
+  rcu_read_section,
+  utrace_barrier,
+  utrace_control,
+  utrace_detach_sync,
+  utrace_engine_put,
+  utrace_set_events,
+} from 'utrace';
+import type { sync_section_body } from 'utrace';
+import { attached, detached, engineParameter, eventsCleared, inCallback, onlyParameter, rcuOnly, task, unknownState } from './fixtures.js';
+
+// --- Rule 1: a blocking call on an rcu-only engine ------------------------------------------
+
+expectType<'utrace_detach_sync: engine may be detached by its own callbacks: it is rcu-only; take a counted reference with utrace_engine_get inside rcu_read_section first'>(
+  engineParameter(utrace_detach_sync<typeof rcuOnly>),
+);
+async function rcuOnlyMessage() {
+  // @ts-expect-error utrace_detach_sync: engine may be detached by its own callbacks: it is rcu-only; ...
+  await utrace_detach_sync(task, rcuOnly);
+}
+
+// --- Rule 2: a call on a detached engine ----------------------------------------------------
+
+expectType<'utrace_control: engine is detached: only utrace_barrier and utrace_engine_put accept it'>(
+  engineParameter(utrace_control<typeof detached, typeof UTRACE_RESUME>),
+);
+function detachedMessage() {
+  // @ts-expect-error utrace_control: engine is detached: only utrace_barrier and utrace_engine_put accept it
+  utrace_control(task, detached, UTRACE_RESUME);
+}
+
+// --- Rule 5: a blocking call on the engine a callback was given, and put on it ----------------
+
+expectType<'utrace_barrier: callbacks must not sleep: a blocking call cannot take the engine a callback was given; take a counted reference with utrace_engine_get and block in a tracer thread'>(
+  engineParameter(utrace_barrier<typeof inCallback>),
+);
+expectType<'utrace_engine_put: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned'>(
+  onlyParameter(utrace_engine_put<typeof inCallback>),
+);
+defineOps({
+  report_exec: (_action, engine) => {
+    // @ts-expect-error utrace_barrier: callbacks must not sleep: a blocking call cannot take the engine a callback was given; ...
+    void utrace_barrier(task, engine);
+    // @ts-expect-error utrace_engine_put: the engine a callback is given holds no reference of yours; ...
+    utrace_engine_put(engine);
+    return UTRACE_RESUME;
+  },
+});
+
+// --- Waiting on an events-cleared engine ------------------------------------------------------
+
+expectType<'utrace_barrier: engine is events-cleared: no callback can run, so there is nothing to wait for; set events again first'>(
+  engineParameter(utrace_barrier<typeof eventsCleared>),
+);
+
+// --- A handle whose state is a union ----------------------------------------------------------
+
+expectType<'utrace_set_events: engine state is not known: narrow the result of the last call on `ret` first'>(
+  engineParameter(utrace_set_events<typeof unknownState, 0>),
+);
+function unknownStateMessage() {
+  const r = utrace_control(task, attached, UTRACE_DETACH);
+  // @ts-expect-error utrace_set_events: engine state is not known: narrow the result of the last call on `ret` first
+  utrace_set_events(task, r.engine, UTRACE_EVENT('EXEC'));
+}
+
+// --- Rule 5: an RCU read-side section body that returns a promise -----------------------------
+
+expectType<'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'>(
+  null! as sync_section_body<() => Promise<void>>,
+);
+// @ts-expect-error rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section
+rcu_read_section(async () => {});
+
+// --- Accepted states give the engine itself ---------------------------------------------------
+
+expectType<typeof attached>(engineParameter(utrace_detach_sync<typeof attached>));
+expectType<typeof detached>(engineParameter(utrace_barrier<typeof detached>));
+
+void rcuOnlyMessage, detachedMessage, unknownStateMessage;
