@@ -39,7 +39,8 @@ export function taskAndEngine(task: unknown, engine: unknown, call: string): { t
 
 /** An event mask: an integer of event bits. @internal */
 export function asEvents(value: unknown, call: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || (value & ~(0x3fff | (1 << 14))) !== 0) {
+  // The range check comes first: bitwise operators truncate to 32 bits, so 2 ** 40 would pass as 0.
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > (0x3fff | (1 << 14)) || (value & ~(0x3fff | (1 << 14))) !== 0) {
     throw new UtraceUsageError('event-bits', `${call}: events must be an integer made of UTRACE_EVENT(...) bits (0 to 0x3fff); got ${describe(value)}`);
   }
   return value;

@@ -95,6 +95,10 @@ function* do_clone(kernel: Kernel, task: Task, ev: CloneEvent): Step {
     start_report(utrace);
     yield* report_callbacks(kernel, task, utrace, report, CLONE, 'report_clone', (r, h) => [r.action, h, ev.flags, child]);
     finish_report(kernel, task, utrace, report, (ev.flags & CLONE_VFORK) === 0);
+    child.started = true;
+    // `utrace_finish_vfork`: for CLONE_VFORK a STOP takes effect here, once the child is
+    // started and before the vfork wait, not at the return to user mode.
+    if ((ev.flags & CLONE_VFORK) !== 0 && report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, UTRACE_RESUME);
   }
   child.started = true;
 }

@@ -5,20 +5,21 @@
  */
 import { UTRACE_EVENT_INDEX } from '../../constants/events.js';
 import { UTRACE_DETACH } from '../../constants/resume-actions.js';
-import type { EngineRecord } from '../engine.js';
+import { ENGINE_STOP, type EngineRecord } from '../engine.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import type { TracerThread } from '../threads.js';
 import { control } from './control.js';
-import { setEvents } from './set-events.js';
+import { recordDisabled, setEvents } from './set-events.js';
 
 const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
 
 /**
  * The kernel side of utrace_set_events_sync: utrace_set_events until it returns something
  * other than -EINPROGRESS, waiting in between until the callback in progress finishes.
- * -EALREADY while report_death runs is waited out too; -EALREADY after reap began becomes
- * -ESRCH (report_reap is running).
+ * -EALREADY while report_death runs is waited out too, even when `release_task` has already
+ * flagged the reap (the reap is deferred until the death reports are done); -EALREADY after
+ * the reap began, with no death report left, becomes -ESRCH (report_reap is running).
  * @returns 0, -ESRCH or, when `interruptible`, -ERESTARTSYS.
  * @internal
  */
@@ -31,24 +32,31 @@ export async function setEventsSync(
   interruptible: boolean,
   recheck: () => void,
 ): Promise<number> {
+  // The bits this call clears. The first utrace_set_events already clears them, so a retry
+  // clears nothing and cannot see the callback still in progress: the 0 guarantee is
+  // recorded for these bits, and a wake by a signal alone is -ERESTARTSYS, not a retry.
+  const cleared = engine.flags & ~ENGINE_STOP & ~events;
   for (;;) {
     recheck();
     const ret = setEvents(kernel, task, engine, events);
+    if (ret === 0) recordDisabled(kernel, engine, cleared);
     if (ret === 0 || ret === -3) return ret;
-    if (ret === -114 && task.utrace?.reap === true) return -3;
+    if (ret === -114 && task.utrace?.reap === true && !task.utrace.death) return -3;
     if (interruptible && thread.signalPending) {
       thread.signalPending = false;
       return -512;
     }
+    const done = (): boolean =>
+      engine.ops !== engine.userOps ||
+      (task.utrace?.reporting !== engine && !(ret === -114 && task.utrace?.death === true));
     await thread.block(
-      {
-        until: () =>
-          engine.ops !== engine.userOps ||
-          (task.utrace?.reporting !== engine && !(ret === -114 && task.utrace?.death === true)),
-        what: `utrace_set_events_sync: the callback of ${engine.name} in progress on ${task} to finish`,
-      },
+      { until: done, what: `utrace_set_events_sync: the callback of ${engine.name} in progress on ${task} to finish` },
       interruptible,
     );
+    if (interruptible && thread.signalPending && !done()) {
+      thread.signalPending = false;
+      return -512;
+    }
   }
 }
 
