@@ -1,0 +1,43 @@
+/**
+ * The thread's cases as scenarios, by name, and the groups the command line knows.
+ *
+ * `utrace-explore <name>` runs one case; `utrace-explore thread` runs all seven and checks
+ * that each behaves as SPEC §5 says (the unsafe ones found, the safe ones clean).
+ * @packageDocumentation
+ */
+import type { Scenario } from '../src/scenario/index.js';
+import { scenario as deathDetach } from './death-detach.js';
+import { scenario as detachEinprogressUnload } from './detach-einprogress-unload.js';
+import { scenario as globalCounters } from './global-counters.js';
+import { scenario as globalNoCounters } from './global-no-counters.js';
+import { scenario as rcuOnlySync } from './rcu-only-sync.js';
+import { scenario as safeDetach } from './safe-detach.js';
+import { scenario as setEventsEinprogressFree } from './set-events-einprogress-free.js';
+
+/**
+ * The seven cases of the 2008 "asynchronous detach" thread, in the order SPEC §5 lists them.
+ * @public
+ */
+export const thread: readonly Scenario[] = Object.freeze([
+  setEventsEinprogressFree,
+  detachEinprogressUnload,
+  safeDetach,
+  rcuOnlySync,
+  deathDetach,
+  globalCounters,
+  globalNoCounters,
+]);
+
+/**
+ * Every example scenario, by name.
+ * @public
+ */
+export const examples: Readonly<Record<string, Scenario>> = Object.freeze(
+  Object.fromEntries(thread.map((s) => [s.name, s])),
+);
+
+/**
+ * Named groups of scenarios: `thread` is the seven cases of the thread.
+ * @public
+ */
+export const groups: Readonly<Record<string, readonly Scenario[]>> = Object.freeze({ thread });

@@ -1,0 +1,227 @@
+/**
+ * The command line of `utrace-explore`: its usage text, and parsing `argv` into options.
+ *
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, type StrategyOptions } from '../explore/strategy.js';
+import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
+
+/**
+ * Runs a random or PCT search makes when neither `--max-executions` nor `--max-seconds` is
+ * given (they never exhaust).
+ * @internal
+ */
+export const DEFAULT_RANDOM_EXECUTIONS = 10_000;
+
+/**
+ * The usage text printed by `--help` and after a usage error.
+ * @internal
+ */
+export const USAGE = `Usage: utrace-explore <example-name | thread | path/to/scenario.js> [options]
+
+Runs a utrace scenario under many thread interleavings and reports the first that breaks a
+rule (use-after-free, module code after unload, PROVE_RCU, ...), shortened, as a schedule
+string that replays it and as a timeline.
+
+Targets:
+  <example-name>           one of the thread's cases (see the list below)
+  thread                   all seven cases of the 2008 thread, with a summary table
+  path/to/scenario.js      a module exporting scenarios made with defineScenario
+                           (default export, or every exported scenario);
+                           path/to/scenario.js#name picks one of them
+
+Options:
+  --strategy dfs|random|pct|replay
+                           dfs: every schedule within the preemption bound (default)
+                           random, pct: seeded random search; replay: one schedule
+  --bound N                dfs preemption bound (default ${DEFAULT_DFS_BOUND})
+  --seed N                 random / pct seed (default 1)
+  --depth N                pct bug depth (default ${DEFAULT_PCT_DEPTH})
+  --replay SCHEDULE        replay a printed schedule string (implies --strategy replay)
+  --max-executions N       stop after N runs (random / pct default ${DEFAULT_RANDOM_EXECUTIONS})
+  --max-seconds N          stop after N seconds
+  --no-shorten             show the failing schedule as found, without shortening it
+  --svg PATH               write the failing run as an SVG timeline: to PATH/<case>.svg if
+                           PATH is a directory (or ends with /), else to PATH; for a group,
+                           one file per failing case, with -<case> inserted before .svg
+  --color                  colour the output (default: on when stdout is a terminal and
+                           NO_COLOR is not set)
+  --help                   print this text
+
+Exit status:
+  one scenario:  0 the search was exhausted (the bound, or the replayed schedule) with no
+                 failure; 1 a run broke a rule; 2 a limit stopped the search first
+  a group:       0 every case behaved as expected (each unsafe case found, each safe case
+                 exhausted clean); 1 some case contradicted its expectation; 2 otherwise,
+                 some case was stopped by a limit before it was decided
+  64             usage error: bad option, unknown scenario, unreadable scenario file, bad
+                 schedule string, or a replayed schedule that does not fit the scenario
+  70             a scenario's set-up or the explorer itself threw`;
+
+/**
+ * A command-line mistake: the message says what was wrong; the exit status is 64.
+ * @internal
+ */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+/**
+ * The parsed command line.
+ * @internal
+ */
+export interface CliOptions {
+  /** `--help` was given: print the usage and exit 0. */
+  readonly help: boolean;
+  /** The target: an example name, a group name, or a path to a scenario module. */
+  readonly target: string;
+  /** The search strategy. */
+  readonly strategy: StrategyOptions;
+  /** Run limit, if any. */
+  readonly maxExecutions: number | undefined;
+  /** Time limit in seconds, if any. */
+  readonly maxSeconds: number | undefined;
+  /** Shorten a failing schedule. */
+  readonly shorten: boolean;
+  /** Where to write SVG timelines, if anywhere. */
+  readonly svg: string | undefined;
+  /** Colour the output. */
+  readonly color: boolean;
+}
+
+const STRATEGIES = ['dfs', 'random', 'pct', 'replay'] as const;
+
+/**
+ * Parses `argv` (without the node and script paths).
+ * @param argv - the arguments.
+ * @param colorByDefault - whether colour is on when `--color` is not given.
+ * @returns the options; `help` set and the rest defaulted when `--help` is given.
+ * @throws {@link CliUsageError} on an unknown option, a missing or extra target, a bad
+ * number, an option that does not apply to the strategy, or a bad schedule string.
+ * @internal
+ */
+export function parseCommandLine(argv: readonly string[], colorByDefault: boolean): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        strategy: { type: 'string' },
+        bound: { type: 'string' },
+        seed: { type: 'string' },
+        depth: { type: 'string' },
+        replay: { type: 'string' },
+        svg: { type: 'string' },
+        'max-executions': { type: 'string' },
+        'max-seconds': { type: 'string' },
+        'no-shorten': { type: 'boolean' },
+        color: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new CliUsageError(e instanceof Error ? e.message : String(e));
+  }
+  const v = parsed.values;
+  const color = v.color === true || colorByDefault;
+  if (v.help === true) {
+    return {
+      help: true,
+      target: '',
+      strategy: { kind: 'dfs' },
+      maxExecutions: undefined,
+      maxSeconds: undefined,
+      shorten: true,
+      svg: undefined,
+      color,
+    };
+  }
+  if (parsed.positionals.length === 0) throw new CliUsageError('missing the scenario: an example name, `thread`, or a path');
+  if (parsed.positionals.length > 1) {
+    throw new CliUsageError(`one scenario at a time; got ${parsed.positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+  }
+  const target = parsed.positionals[0]!;
+
+  let kind = v.strategy ?? (v.replay !== undefined ? 'replay' : 'dfs');
+  if (!(STRATEGIES as readonly string[]).includes(kind)) {
+    throw new CliUsageError(`--strategy must be one of ${STRATEGIES.join(', ')}; got ${JSON.stringify(kind)}`);
+  }
+  const only = (option: 'bound' | 'seed' | 'depth' | 'replay', kinds: readonly string[]): void => {
+    if (v[option] !== undefined && !kinds.includes(kind)) {
+      throw new CliUsageError(`--${option} applies to --strategy ${kinds.join(' or ')}, not ${kind}`);
+    }
+  };
+  only('bound', ['dfs']);
+  only('seed', ['random', 'pct']);
+  only('depth', ['pct']);
+  only('replay', ['replay']);
+
+  let strategy: StrategyOptions;
+  switch (kind) {
+    case 'dfs':
+      strategy = { kind: 'dfs', bound: integer(v.bound, '--bound', 0) ?? DEFAULT_DFS_BOUND };
+      break;
+    case 'random':
+      strategy = { kind: 'random', seed: integer(v.seed, '--seed', -0x80000000) ?? 1 };
+      break;
+    case 'pct':
+      strategy = {
+        kind: 'pct',
+        seed: integer(v.seed, '--seed', -0x80000000) ?? 1,
+        depth: integer(v.depth, '--depth', 1) ?? DEFAULT_PCT_DEPTH,
+      };
+      break;
+    default: {
+      kind = 'replay';
+      if (v.replay === undefined) throw new CliUsageError('--strategy replay needs --replay SCHEDULE');
+      try {
+        decodeSchedule(v.replay);
+      } catch (e) {
+        if (e instanceof ScheduleFormatError) throw new CliUsageError(`--replay: ${e.message}`);
+        throw e;
+      }
+      strategy = { kind: 'replay', schedule: v.replay.trim() };
+    }
+  }
+
+  let maxExecutions = integer(v['max-executions'], '--max-executions', 1);
+  const maxSeconds = positive(v['max-seconds'], '--max-seconds');
+  if ((kind === 'random' || kind === 'pct') && maxExecutions === undefined && maxSeconds === undefined) {
+    maxExecutions = DEFAULT_RANDOM_EXECUTIONS;
+  }
+  if (v.svg !== undefined && v.svg.trim() === '') throw new CliUsageError('--svg needs a path');
+  return {
+    help: false,
+    target,
+    strategy,
+    maxExecutions,
+    maxSeconds,
+    shorten: v['no-shorten'] !== true,
+    svg: v.svg,
+    color,
+  };
+}
+
+/** A decimal integer option of at least `min`, or undefined when absent. */
+function integer(text: string | undefined, option: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^-?\d{1,15}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || (min < 0 && n > 0x7fffffff)) {
+    throw new CliUsageError(`${option} must be an integer${min <= 0 ? (min === 0 ? ' of at least 0' : '') : ` of at least ${min}`}; got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** A positive number option, or undefined when absent. */
+function positive(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n > 0)) throw new CliUsageError(`${option} must be a positive number of seconds; got ${JSON.stringify(text)}`);
+  return n;
+}

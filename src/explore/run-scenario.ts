@@ -1,0 +1,180 @@
+/**
+ * Exploring one scenario from end to end: search its schedules, shorten a failing one,
+ * replay it with the trace on for the timeline, and judge the result against what the
+ * scenario expects.
+ *
+ * @packageDocumentation
+ */
+import type { ExecutionOutcome } from '../sched/execution.js';
+import { ReplayScheduler } from '../sched/replay.js';
+import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
+import { scenarioExecute } from '../scenario/execute.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { explore, type ExploreProgress, type ExploreResult } from './explore.js';
+import { shorten, type ShortenResult } from './shorten.js';
+import type { StrategyOptions } from './strategy.js';
+
+/**
+ * Options of {@link runScenario}.
+ * @public
+ */
+export interface RunScenarioOptions {
+  /** The search: `dfs` with a preemption bound, `random` or `pct` with a seed, or `replay` of a schedule string. */
+  readonly strategy: StrategyOptions;
+  /** Stop the search after this many runs (default: no limit). */
+  readonly maxExecutions?: number;
+  /** Stop the search after this many seconds (default: no limit). */
+  readonly maxSeconds?: number;
+  /**
+   * Shorten a failing schedule before showing it (default true). Never done for a `replay`,
+   * which must show the very schedule it was given.
+   */
+  readonly shorten?: boolean;
+  /** Most runs the shortening may make; default that of `shorten` (2000). */
+  readonly shortenBudget?: number;
+  /** Called with the search's progress, at most once per `progressIntervalMs`, as by {@link explore}. */
+  readonly onProgress?: (progress: ExploreProgress) => void;
+  /** Least time between two progress calls, in milliseconds; default 200. */
+  readonly progressIntervalMs?: number;
+  /** Stops the search (with a `'limit'` result) once aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * How a search came out against the scenario's expectation.
+ *
+ * - `'met'`: an `'unsafe'` scenario failed, or a `'safe'` one was searched to exhaustion
+ *   without a failure.
+ * - `'contradicted'`: a `'safe'` scenario failed, or an `'unsafe'` one was searched to
+ *   exhaustion without a failure (the bug is not there within the bound).
+ * - `'undecided'`: a limit stopped the search first.
+ * @public
+ */
+export type ScenarioVerdict = 'met' | 'contradicted' | 'undecided';
+
+/**
+ * The failing run to show: the schedule (shortened unless asked not to), run once more with
+ * the trace on.
+ * @public
+ */
+export interface Counterexample {
+  /** The run with its trace; fails with the same check, at the same step, as without trace. */
+  readonly outcome: ExecutionOutcome;
+  /** Its schedule string: `--replay` it (or replay it with the `replay` strategy) to get the same failure. */
+  readonly schedule: string;
+  /** Its number of preemptions. */
+  readonly preemptions: number;
+  /** Its number of steps. */
+  readonly steps: number;
+  /** The shortening, when one was made. */
+  readonly shortened: ShortenResult | undefined;
+}
+
+/**
+ * What {@link runScenario} found.
+ * @public
+ */
+export interface ScenarioReport {
+  /** The scenario explored. */
+  readonly scenario: Scenario;
+  /** The search's result, as {@link explore} returned it. */
+  readonly result: ExploreResult;
+  /** The failing run to show, when the search failed. */
+  readonly counterexample: Counterexample | undefined;
+  /** The result against the scenario's expectation. */
+  readonly verdict: ScenarioVerdict;
+}
+
+/**
+ * Judges a search result against what the scenario expects; see {@link ScenarioVerdict}.
+ * @example
+ * ```ts
+ * import { verdictOf } from 'utrace';
+ * console.log(verdictOf('unsafe', 'failed'), verdictOf('safe', 'limit')); // met undecided
+ * ```
+ * @public
+ */
+export function verdictOf(expect: Scenario['expect'], status: ExploreResult['status']): ScenarioVerdict {
+  if (status === 'limit') return 'undecided';
+  const found = status === 'failed';
+  return found === (expect === 'unsafe') ? 'met' : 'contradicted';
+}
+
+/**
+ * Explores `scenario`: searches its schedules with tracing off (fast), and, when a run
+ * fails, shortens the failing schedule (unless `shorten` is false or the strategy is
+ * `replay`) and runs the result once more with tracing on, so the counterexample comes with
+ * its trace for a timeline.
+ *
+ * @returns the search result, the counterexample (when a run failed) and the verdict.
+ * @throws whatever the search throws: a `ScenarioBuildError` when the scenario's `build`
+ * fails, a `ScheduleDivergedError` when a replayed schedule does not fit the scenario, an
+ * `Error` when the traced run of a failing schedule does not fail the same way (the
+ * simulation would then not be deterministic).
+ * @example
+ * ```ts
+ * import { runScenario, renderTimelineText, type Scenario } from 'utrace';
+ * declare const scenario: Scenario; // made with defineScenario
+ *
+ * const report = await runScenario(scenario, { strategy: { kind: 'dfs', bound: 2 } });
+ * console.log(report.result.status, report.verdict); // e.g. failed met
+ * if (report.counterexample) {
+ *   console.log(report.counterexample.schedule);
+ *   console.log(renderTimelineText(report.counterexample.outcome));
+ * }
+ * ```
+ * @public
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioReport> {
+  const execute = scenarioExecute(scenario);
+  const result = await explore(execute, {
+    strategy: options.strategy,
+    ...(options.maxExecutions === undefined ? {} : { maxExecutions: options.maxExecutions }),
+    ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const verdict = verdictOf(scenario.expect, result.status);
+  if (result.status !== 'failed') return { scenario, result, counterexample: undefined, verdict };
+
+  const failure = result.outcome.failure!;
+  let shortened: ShortenResult | undefined;
+  let schedule = result.schedule;
+  if (options.shorten !== false && options.strategy.kind !== 'replay') {
+    shortened = await shorten(
+      execute,
+      result.outcome.schedule,
+      failure.check,
+      options.shortenBudget === undefined ? {} : { budget: options.shortenBudget },
+    );
+    schedule = shortened.schedule;
+  }
+  const outcome = await replayTraced(scenario, schedule);
+  const expected = shortened?.outcome.failure ?? failure;
+  const got = outcome.failure;
+  if (got === undefined || got.check !== expected.check || got.step !== expected.step) {
+    throw new Error(
+      `runScenario: scenario ${scenario.name}: the traced replay of ${schedule} ended with ` +
+        `${got === undefined ? 'no failure' : `${got.check} at step ${got.step}`}, not ${expected.check} at step ` +
+        `${expected.step}: the simulation does not behave the same with the trace on`,
+    );
+  }
+  return {
+    scenario,
+    result,
+    counterexample: { outcome, schedule, preemptions: outcome.preemptions, steps: outcome.schedule.length, shortened },
+    verdict,
+  };
+}
+
+/** Runs `schedule` once more with the trace on, exactly. */
+async function replayTraced(scenario: Scenario, schedule: string): Promise<ExecutionOutcome> {
+  const scheduler = new ReplayScheduler(decodeSchedule(schedule));
+  const outcome = await scenarioExecute(scenario, { trace: true })(scheduler);
+  scheduler.assertFinished();
+  if (encodeSchedule(outcome.schedule) !== schedule) {
+    throw new Error(`runScenario: the traced replay of ${schedule} took another schedule`);
+  }
+  return outcome;
+}

@@ -1,0 +1,59 @@
+/**
+ * A set-up convenience for global engines: one set of ops attached to many tasks.
+ *
+ * @packageDocumentation
+ */
+import type { attach_state, utrace_engine } from '../../types/engine.js';
+import type { utrace_engine_ops } from '../../types/ops.js';
+import type { task_struct } from '../../types/task.js';
+import { utrace_attach_task } from '../api/utrace_attach_task.js';
+import { utrace_set_events } from '../api/utrace_set_events.js';
+import { UTRACE_ATTACH_CREATE } from '../constants/attach-flags.js';
+import { IS_ERR, PTR_ERR } from '../constants/err-ptr.js';
+import { UtraceUsageError } from '../errors.js';
+
+/**
+ * Attaches a new engine with `ops` and `data` to each task of `tasks` (`UTRACE_ATTACH_CREATE`)
+ * and sets its events to `events`: what a global tracer does at load time, in set-up code.
+ *
+ * Each engine is the tracer's own pointer, in the state the compiler gives an engine with
+ * these ops (`'rcu-only'` when a callback other than `report_death` may detach it); give each
+ * up with `utrace_engine_put` when done.
+ *
+ * @param tasks - the tasks to trace.
+ * @param ops - the callbacks, shared by every engine (make them with `defineOps`).
+ * @param data - the private data, shared by every engine.
+ * @param events - the event mask to set on each engine.
+ * @returns the engines, in the order of `tasks`.
+ * @throws `UtraceUsageError` (rule `'attach-each'`) when an attach returns an error or
+ * `utrace_set_events` does not return 0 (neither happens to a fresh task).
+ * @example
+ * ```ts
+ * import { Kernel, sys, defineOps, attachEach, UTRACE_EVENT, UTRACE_RESUME } from 'utrace';
+ * const kernel = new Kernel();
+ * const tasks = ['a', 'b', 'c'].map((comm) => kernel.spawn(comm, [sys(1)]));
+ * const ops = defineOps({ report_syscall_entry: () => UTRACE_RESUME });
+ * const engines = attachEach(tasks, ops, null, UTRACE_EVENT('SYSCALL_ENTRY'));
+ * console.log(engines.length); // 3
+ * ```
+ * @public
+ */
+export function attachEach<const O extends utrace_engine_ops<D>, D>(
+  tasks: readonly task_struct[],
+  ops: O,
+  data: D,
+  events: number,
+): utrace_engine<attach_state<O>, D, O>[] {
+  return tasks.map((task) => {
+    const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
+    if (IS_ERR(engine)) {
+      throw new UtraceUsageError('attach-each', `attachEach: utrace_attach_task(${String(task)}) returned ${PTR_ERR(engine)}`);
+    }
+    const typed = engine as utrace_engine<attach_state<O>, D, O>;
+    const r = utrace_set_events(task, typed as never, events) as { ret: number };
+    if (r.ret !== 0) {
+      throw new UtraceUsageError('attach-each', `attachEach: utrace_set_events(${String(task)}) returned ${r.ret}`);
+    }
+    return typed;
+  });
+}
