@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DfsStrategy } from '../src/explore/dfs.js';
@@ -98,8 +99,8 @@ describe('DfsStrategy', () => {
     const outcome = await toyExecute(independent(1, 1))(scheduler);
     dfs.complete(outcome);
     assert.equal(dfs.executions, 1);
-    assert.throws(() => new DfsStrategy(-1), RangeError);
-    assert.throws(() => new DfsStrategy(1.5), RangeError);
+    assert.throws(() => new DfsStrategy(-1), UtraceUsageError);
+    assert.throws(() => new DfsStrategy(1.5), UtraceUsageError);
   });
 
   it('detects a simulation that is not deterministic', async () => {

@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explore } from '../src/explore/explore.js';
@@ -111,7 +112,7 @@ describe('explore', () => {
 
   it('rejects bad limits', async () => {
     const execute = toyExecute(independent(1));
-    await assert.rejects(explore(execute, { strategy: { kind: 'dfs' }, maxExecutions: 0 }), RangeError);
-    await assert.rejects(explore(execute, { strategy: { kind: 'dfs' }, maxSeconds: -1 }), RangeError);
+    await assert.rejects(explore(execute, { strategy: { kind: 'dfs' }, maxExecutions: 0 }), UtraceUsageError);
+    await assert.rejects(explore(execute, { strategy: { kind: 'dfs' }, maxSeconds: -1 }), UtraceUsageError);
   });
 });

@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GuidedScheduler, shorten } from '../src/explore/shorten.js';
@@ -87,7 +88,7 @@ describe('shorten', () => {
     assert.ok(result.executions <= 3);
     assert.equal(result.fixedPoint, false);
     assert.equal(result.outcome.failure?.check, 'leak');
-    await assert.rejects(shorten(execute, long, 'leak', { budget: 0 }), RangeError);
+    await assert.rejects(shorten(execute, long, 'leak', { budget: 0 }), UtraceUsageError);
   });
 
   it('rejects a schedule that does not fail with the check', async () => {

@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DfsStrategy } from '../src/explore/dfs.js';
@@ -50,10 +51,10 @@ describe('makeStrategy', () => {
   });
 
   it('rejects bad parameters', () => {
-    assert.throws(() => makeStrategy({ kind: 'dfs', bound: -1 }), RangeError);
-    assert.throws(() => makeStrategy({ kind: 'random', seed: 0.5 }), RangeError);
-    assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, depth: 0 }), RangeError);
-    assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, expectedSteps: 0 }), RangeError);
+    assert.throws(() => makeStrategy({ kind: 'dfs', bound: -1 }), UtraceUsageError);
+    assert.throws(() => makeStrategy({ kind: 'random', seed: 0.5 }), UtraceUsageError);
+    assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, depth: 0 }), UtraceUsageError);
+    assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, expectedSteps: 0 }), UtraceUsageError);
     assert.throws(() => makeStrategy({ kind: 'replay', schedule: '0.1' }), ScheduleFormatError);
   });
 

@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PctScheduler } from '../src/sched/pct.js';
@@ -58,8 +59,8 @@ describe('PctScheduler', () => {
   });
 
   it('rejects bad parameters', () => {
-    assert.throws(() => new PctScheduler(1.5, 2, 10), RangeError);
-    assert.throws(() => new PctScheduler(1, 0, 10), RangeError);
-    assert.throws(() => new PctScheduler(1, 2, 0), RangeError);
+    assert.throws(() => new PctScheduler(1.5, 2, 10), UtraceUsageError);
+    assert.throws(() => new PctScheduler(1, 0, 10), UtraceUsageError);
+    assert.throws(() => new PctScheduler(1, 2, 0), UtraceUsageError);
   });
 });

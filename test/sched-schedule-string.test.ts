@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../src/errors.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -18,7 +19,7 @@ describe('encodeSchedule', () => {
 
   it('rejects entries that are not thread ids', () => {
     for (const bad of [-1, 1.5, Number.NaN, 2 ** 31]) {
-      assert.throws(() => encodeSchedule([0, bad]), RangeError);
+      assert.throws(() => encodeSchedule([0, bad]), UtraceUsageError);
     }
   });
 });

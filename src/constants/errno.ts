@@ -3,25 +3,25 @@
  * @packageDocumentation
  */
 
-/** Operation not permitted (attach to a kernel thread). @example `-EPERM === -1` @public */
+/** Operation not permitted (attach to a kernel thread). @public @example `-EPERM === -1` */
 export const EPERM: 1 = 1;
-/** No such engine (lookup without `UTRACE_ATTACH_CREATE`). @example `-ENOENT === -2` @public */
+/** No such engine (lookup without `UTRACE_ATTACH_CREATE`). @public @example `-ENOENT === -2` */
 export const ENOENT: 2 = 2;
-/** No such task, or the engine is detached. @example `-ESRCH === -3` @public */
+/** No such task, or the engine is detached. @public @example `-ESRCH === -3` */
 export const ESRCH: 3 = 3;
-/** Try again: the examined task ran. @example `-EAGAIN === -11` @public */
+/** Try again: the examined task ran. @public @example `-EAGAIN === -11` */
 export const EAGAIN: 11 = 11;
-/** Out of memory. @example `-ENOMEM === -12` @public */
+/** Out of memory. @public @example `-ENOMEM === -12` */
 export const ENOMEM: 12 = 12;
-/** A matching engine exists (`UTRACE_ATTACH_EXCLUSIVE`). @example `-EEXIST === -17` @public */
+/** A matching engine exists (`UTRACE_ATTACH_EXCLUSIVE`). @public @example `-EEXIST === -17` */
 export const EEXIST: 17 = 17;
-/** Invalid argument. @example `-EINVAL === -22` @public */
+/** Invalid argument. @public @example `-EINVAL === -22` */
 export const EINVAL: 22 = 22;
-/** Operation not supported (single-step on an architecture without it). @example `-EOPNOTSUPP === -95` @public */
+/** Operation not supported (single-step on an architecture without it). @public @example `-EOPNOTSUPP === -95` */
 export const EOPNOTSUPP: 95 = 95;
-/** `report_death` or `report_reap` may already be running. @example `-EALREADY === -114` @public */
+/** `report_death` or `report_reap` may already be running. @public @example `-EALREADY === -114` */
 export const EALREADY: 114 = 114;
-/** A callback of this engine may still be running. @example `-EINPROGRESS === -115` @public */
+/** A callback of this engine may still be running. @public @example `-EINPROGRESS === -115` */
 export const EINPROGRESS: 115 = 115;
-/** The caller was interrupted by a signal; restart the call. @example `-ERESTARTSYS === -512` @public */
+/** The caller was interrupted by a signal; restart the call. @public @example `-ERESTARTSYS === -512` */
 export const ERESTARTSYS: 512 = 512;

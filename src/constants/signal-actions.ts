@@ -4,25 +4,25 @@
  * @packageDocumentation
  */
 
-/** Deliver the signal normally. @example `UTRACE_SIGNAL_DELIVER === 0x00` @public */
+/** Deliver the signal normally. @public @example `UTRACE_SIGNAL_DELIVER === 0x00` */
 export const UTRACE_SIGNAL_DELIVER: 0x00 = 0x00;
-/** Ignore the signal. @example `UTRACE_SIGNAL_IGN === 0x10` @public */
+/** Ignore the signal. @public @example `UTRACE_SIGNAL_IGN === 0x10` */
 export const UTRACE_SIGNAL_IGN: 0x10 = 0x10;
-/** Terminate the process. @example `UTRACE_SIGNAL_TERM === 0x20` @public */
+/** Terminate the process. @public @example `UTRACE_SIGNAL_TERM === 0x20` */
 export const UTRACE_SIGNAL_TERM: 0x20 = 0x20;
-/** Terminate with a core dump. @example `UTRACE_SIGNAL_CORE === 0x30` @public */
+/** Terminate with a core dump. @public @example `UTRACE_SIGNAL_CORE === 0x30` */
 export const UTRACE_SIGNAL_CORE: 0x30 = 0x30;
-/** Job-control stop. @example `UTRACE_SIGNAL_STOP === 0x40` @public */
+/** Job-control stop. @public @example `UTRACE_SIGNAL_STOP === 0x40` */
 export const UTRACE_SIGNAL_STOP: 0x40 = 0x40;
-/** Job-control stop from a terminal signal. @example `UTRACE_SIGNAL_TSTP === 0x50` @public */
+/** Job-control stop from a terminal signal. @public @example `UTRACE_SIGNAL_TSTP === 0x50` */
 export const UTRACE_SIGNAL_TSTP: 0x50 = 0x50;
-/** A report with no signal (the `info` describes none). @example `UTRACE_SIGNAL_REPORT === 0x60` @public */
+/** A report with no signal (the `info` describes none). @public @example `UTRACE_SIGNAL_REPORT === 0x60` */
 export const UTRACE_SIGNAL_REPORT: 0x60 = 0x60;
-/** A report after a signal handler was set up. @example `UTRACE_SIGNAL_HANDLER === 0x70` @public */
+/** A report after a signal handler was set up. @public @example `UTRACE_SIGNAL_HANDLER === 0x70` */
 export const UTRACE_SIGNAL_HANDLER: 0x70 = 0x70;
-/** Mask of the signal action in a return value. @example `UTRACE_SIGNAL_MASK === 0xf0` @public */
+/** Mask of the signal action in a return value. @public @example `UTRACE_SIGNAL_MASK === 0xf0` */
 export const UTRACE_SIGNAL_MASK: 0xf0 = 0xf0;
-/** Flag: push the signal back on the queue. @example `UTRACE_SIGNAL_HOLD === 0x100` @public */
+/** Flag: push the signal back on the queue. @public @example `UTRACE_SIGNAL_HOLD === 0x100` */
 export const UTRACE_SIGNAL_HOLD: 0x100 = 0x100;
 
 /**

@@ -4,11 +4,11 @@
  * @packageDocumentation
  */
 
-/** Run the system call. @example `UTRACE_SYSCALL_RUN === 0x00` @public */
+/** Run the system call. @public @example `UTRACE_SYSCALL_RUN === 0x00` */
 export const UTRACE_SYSCALL_RUN: 0x00 = 0x00;
-/** Skip the system call. @example `UTRACE_SYSCALL_ABORT === 0x10` @public */
+/** Skip the system call. @public @example `UTRACE_SYSCALL_ABORT === 0x10` */
 export const UTRACE_SYSCALL_ABORT: 0x10 = 0x10;
-/** Mask of the syscall action. @example `UTRACE_SYSCALL_MASK === 0xf0` @public */
+/** Mask of the syscall action. @public @example `UTRACE_SYSCALL_MASK === 0xf0` */
 export const UTRACE_SYSCALL_MASK: 0xf0 = 0xf0;
 /**
  * Flag in the `action` argument: this is a repeat `report_syscall_entry` after a stop.

@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
 import type { Strategy } from './strategy.js';
@@ -55,10 +56,13 @@ export class DfsStrategy implements Strategy {
   #executions = 0;
   readonly #scheduler: Scheduler;
 
-  /** @param bound - the preemption bound, a non-negative integer. */
+  /**
+   * Makes an exhaustive search with at most `bound` preemptions per run.
+   * @param bound - the preemption bound, a non-negative integer.
+   */
   constructor(bound: number) {
     if (!Number.isInteger(bound) || bound < 0) {
-      throw new RangeError(`DfsStrategy: the preemption bound must be a non-negative integer, got ${bound}`);
+      throw new UtraceUsageError('bad-option', `DfsStrategy: the preemption bound must be a non-negative integer, got ${bound}`);
     }
     this.bound = bound;
     this.description = `dfs (preemption bound ${bound})`;
@@ -84,7 +88,7 @@ export class DfsStrategy implements Strategy {
       case 'exhausted':
         return undefined;
       case 'running':
-        throw new Error('DfsStrategy.next: the previous run has not been completed; call complete(outcome) after each run');
+        throw new UtraceUsageError('strategy-protocol', 'DfsStrategy.next: the previous run has not been completed; call complete(outcome) after each run');
       case 'between': {
         let i = this.#length - 1;
         const choices = this.#choices;
@@ -116,11 +120,11 @@ export class DfsStrategy implements Strategy {
    */
   complete(outcome: ExecutionOutcome): void {
     if (this.#state !== 'running') {
-      throw new Error('DfsStrategy.complete: no run is outstanding; call next() first');
+      throw new UtraceUsageError('strategy-protocol', 'DfsStrategy.complete: no run is outstanding; call next() first');
     }
     this.#state = 'between';
     if (this.#length < this.#prefix) {
-      throw new Error(
+      throw new UtraceUsageError('strategy-protocol', 
         `DfsStrategy: the run ended after ${this.#length} steps (schedule of ${outcome.schedule.length}) while ` +
           `replaying a prefix of ${this.#prefix} steps that an earlier run took; the simulation is not ` +
           'deterministic given its schedule',
@@ -130,9 +134,9 @@ export class DfsStrategy implements Strategy {
 
   #pick(point: SchedulingPoint): number {
     const step = point.step;
-    if (this.#state !== 'running') throw new Error('DfsStrategy: pick called outside a run handed out by next()');
+    if (this.#state !== 'running') throw new UtraceUsageError('strategy-protocol', 'DfsStrategy: pick called outside a run handed out by next()');
     if (step !== this.#length) {
-      throw new Error(`DfsStrategy: scheduling point for step ${step} arrived, expected step ${this.#length}`);
+      throw new UtraceUsageError('strategy-protocol', `DfsStrategy: scheduling point for step ${step} arrived, expected step ${this.#length}`);
     }
     const runnable = point.runnable;
     const previous = point.previous;
@@ -147,7 +151,7 @@ export class DfsStrategy implements Strategy {
     let choice: number;
     if (step < this.#prefix) {
       if (this.#choices[step] !== allowed || this.#fingerprint[step] !== fingerprint) {
-        throw new Error(
+        throw new UtraceUsageError('strategy-protocol', 
           `DfsStrategy: step ${step} offers runnable threads [${runnable.join(', ')}] after thread ${previous}, ` +
             'which differs from an earlier run with the same schedule prefix; the simulation is not ' +
             'deterministic given its schedule',
@@ -171,7 +175,7 @@ export class DfsStrategy implements Strategy {
       const id = runnable[i]!;
       if (id !== previous && --k === 0) return id;
     }
-    throw new Error(`DfsStrategy: choice ${choice} out of range at step ${step}`);
+    throw new UtraceUsageError('strategy-protocol', `DfsStrategy: choice ${choice} out of range at step ${step}`);
   }
 
   #grow(): void {

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import type { Execute, ExecutionOutcome } from '../sched/execution.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
 import { makeStrategy } from './strategy.js';
@@ -111,7 +112,12 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
  *
  * @example
  * ```ts
- * const result = await explore(execute, {
+ * import { explore, scenarioExecute, defineScenario, sys } from 'utrace';
+ * const idle = defineScenario({
+ *   name: 'idle', description: 'one task, no tracer', expect: 'safe',
+ *   build: (kernel) => void kernel.spawn('idle', [sys(0)]),
+ * });
+ * const result = await explore(scenarioExecute(idle), {
  *   strategy: { kind: 'dfs', bound: 2 },
  *   maxSeconds: 60,
  *   onProgress: (p) => process.stderr.write(`\r${p.executions} runs, ${Math.round(p.perSecond)}/s`),
@@ -125,13 +131,13 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
 export async function explore(execute: Execute, options: ExploreOptions): Promise<ExploreResult> {
   const maxExecutions = options.maxExecutions ?? Infinity;
   if (maxExecutions !== Infinity && (!Number.isInteger(maxExecutions) || maxExecutions < 1)) {
-    throw new RangeError(`explore: maxExecutions must be a positive integer or Infinity, got ${maxExecutions}`);
+    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${maxExecutions}`);
   }
   const maxSeconds = options.maxSeconds ?? Infinity;
-  if (!(maxSeconds > 0)) throw new RangeError(`explore: maxSeconds must be a positive number, got ${maxSeconds}`);
+  if (!(maxSeconds > 0)) throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${maxSeconds}`);
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (!(interval >= 0)) {
-    throw new RangeError(`explore: progressIntervalMs must be a non-negative number, got ${interval}`);
+    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${interval}`);
   }
   const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
   const { onProgress, signal } = options;

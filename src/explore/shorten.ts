@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import type { CheckName, Execute, ExecutionOutcome } from '../sched/execution.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
@@ -28,7 +29,10 @@ export class GuidedScheduler implements Scheduler {
   #preemptions = 0;
   readonly #preemptionSteps: number[] = [];
 
-  /** @param candidate - the schedule to follow where it can (not copied; do not change it during the run). */
+  /**
+   * Makes a scheduler that follows `candidate` where it can.
+   * @param candidate - the schedule to follow where it can (not copied; do not change it during the run).
+   */
   constructor(candidate: readonly number[]) {
     this.#candidate = candidate;
   }
@@ -98,7 +102,12 @@ export interface ShortenResult {
   /** Its number of steps. */
   readonly steps: number;
   /** Preemptions and steps of the run of the given schedule. */
-  readonly original: { readonly preemptions: number; readonly steps: number };
+  readonly original: {
+    /** Preemptions of the schedule given. */
+    readonly preemptions: number;
+    /** Steps of the schedule given. */
+    readonly steps: number;
+  };
   /** Runs made by the search. */
   readonly executions: number;
   /** `true` when no edit of the result helped; `false` when the budget ran out first. */
@@ -129,6 +138,10 @@ interface Candidate {
  *
  * @example
  * ```ts
+ * import { explore, shorten, scenarioExecute, type Scenario } from 'utrace';
+ * declare const scenario: Scenario; // e.g. one of the package's examples
+ * const execute = scenarioExecute(scenario);
+ * const result = await explore(execute, { strategy: { kind: 'dfs', bound: 2 } });
  * if (result.status === 'failed') {
  *   const small = await shorten(execute, result.outcome.schedule, result.outcome.failure!.check);
  *   console.log(`${small.preemptions} preemptions, ${small.steps} steps: ${small.schedule}`);
@@ -144,7 +157,7 @@ export async function shorten(
 ): Promise<ShortenResult> {
   const budget = options.budget ?? DEFAULT_SHORTEN_BUDGET;
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new RangeError(`shorten: budget must be a positive integer, got ${budget}`);
+    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${budget}`);
   }
   let executions = 0;
   const seen = new Set<string>();

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import { RandomScheduler } from '../sched/basic.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import { PctScheduler } from '../sched/pct.js';
@@ -55,10 +56,34 @@ export interface Strategy {
  * @public
  */
 export type StrategyOptions =
-  | { readonly kind: 'dfs'; readonly bound?: number }
-  | { readonly kind: 'random'; readonly seed: number }
-  | { readonly kind: 'pct'; readonly seed: number; readonly depth?: number; readonly expectedSteps?: number }
-  | { readonly kind: 'replay'; readonly schedule: string };
+  | {
+      /** Exhaustive depth-first search. */
+      readonly kind: 'dfs';
+      /** Preemptions allowed per run (default {@link DEFAULT_DFS_BOUND}). */
+      readonly bound?: number;
+    }
+  | {
+      /** Uniformly random choices. */
+      readonly kind: 'random';
+      /** Any 32-bit integer; the same seed gives the same runs. */
+      readonly seed: number;
+    }
+  | {
+      /** Probabilistic concurrency testing. */
+      readonly kind: 'pct';
+      /** Any 32-bit integer; the same seed gives the same runs. */
+      readonly seed: number;
+      /** Bug depth: priority changes per run plus one (default {@link DEFAULT_PCT_DEPTH}). */
+      readonly depth?: number;
+      /** Run length assumed before a run was seen (default {@link DEFAULT_PCT_EXPECTED_STEPS}). */
+      readonly expectedSteps?: number;
+    }
+  | {
+      /** One run of a given schedule. */
+      readonly kind: 'replay';
+      /** The schedule string, as printed by the explorer. */
+      readonly schedule: string;
+    };
 
 /**
  * Default preemption bound of the `dfs` strategy.
@@ -77,12 +102,15 @@ export const DEFAULT_PCT_DEPTH = 3;
 export const DEFAULT_PCT_EXPECTED_STEPS = 64;
 
 /**
- * Builds the strategy the options describe. Throws a `RangeError` on an invalid parameter
+ * Builds the strategy the options describe. Throws a `UtraceUsageError` on an invalid parameter
  * (a negative bound, a seed that is not an integer, ...) and `ScheduleFormatError` on a
  * replay schedule that does not decode.
  *
  * @example
  * ```ts
+ * import { makeStrategy, scenarioExecute, type Scenario } from 'utrace';
+ * declare const scenario: Scenario;
+ * const execute = scenarioExecute(scenario);
  * const strategy = makeStrategy({ kind: 'pct', seed: 7, depth: 3 });
  * for (let i = 0; i < 100; i++) {
  *   const scheduler = strategy.next()!;
@@ -105,13 +133,13 @@ export function makeStrategy(options: StrategyOptions): Strategy {
       return new ReplayStrategy(options.schedule);
     default: {
       const unknown: never = options;
-      throw new RangeError(`makeStrategy: unknown strategy kind ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
     }
   }
 }
 
 function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new RangeError(`makeStrategy: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${seed}`);
 }
 
 /** Endless uniformly random runs, one derived seed per run. */
@@ -145,10 +173,10 @@ class PctStrategy implements Strategy {
   constructor(seed: number, depth: number, expectedSteps: number | undefined) {
     checkSeed(seed);
     if (!Number.isInteger(depth) || depth < 1) {
-      throw new RangeError(`makeStrategy: pct depth must be an integer of at least 1, got ${depth}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: pct depth must be an integer of at least 1, got ${depth}`);
     }
     if (expectedSteps !== undefined && (!Number.isInteger(expectedSteps) || expectedSteps < 1)) {
-      throw new RangeError(`makeStrategy: pct expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: pct expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
     }
     this.#seeds = new SeededRandom(seed);
     this.#depth = depth;

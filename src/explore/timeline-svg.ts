@@ -54,7 +54,9 @@ const STYLE =
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * const result = await explore(execute, { strategy: { kind: 'random', seed: 1 }, maxExecutions: 10_000 });
+ * import { explore, renderTimelineSvg, scenarioExecute, type Scenario } from 'utrace';
+ * declare const scenario: Scenario;
+ * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'random', seed: 1 }, maxExecutions: 10_000 });
  * if (result.status === 'failed') writeFileSync('counterexample.svg', renderTimelineSvg(result.outcome));
  * ```
  * @public

@@ -57,7 +57,9 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
  *
  * @example
  * ```ts
- * const result = await explore(execute, { strategy: { kind: 'dfs', bound: 2 } });
+ * import { explore, renderTimelineText, scenarioExecute, type Scenario } from 'utrace';
+ * declare const scenario: Scenario;
+ * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'dfs', bound: 2 } });
  * if (result.status === 'failed') {
  *   console.log(renderTimelineText(result.outcome, { width: process.stdout.columns, color: process.stdout.isTTY }));
  * }

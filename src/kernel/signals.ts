@@ -3,20 +3,20 @@
  * @packageDocumentation
  */
 
-/** Hang up. @example `SIGHUP === 1` @public */ export const SIGHUP: 1 = 1;
-/** Interrupt. @example `SIGINT === 2` @public */ export const SIGINT: 2 = 2;
-/** Trace trap. @example `SIGTRAP === 5` @public */ export const SIGTRAP: 5 = 5;
-/** Kill; never shown to engines and always wins. @example `SIGKILL === 9` @public */ export const SIGKILL: 9 = 9;
-/** User signal 1. @example `SIGUSR1 === 10` @public */ export const SIGUSR1: 10 = 10;
-/** Segmentation fault (dumps core). @example `SIGSEGV === 11` @public */ export const SIGSEGV: 11 = 11;
-/** User signal 2. @example `SIGUSR2 === 12` @public */ export const SIGUSR2: 12 = 12;
-/** Terminate. @example `SIGTERM === 15` @public */ export const SIGTERM: 15 = 15;
-/** Child status changed (ignored by default). @example `SIGCHLD === 17` @public */ export const SIGCHLD: 17 = 17;
-/** Continue a stopped task. @example `SIGCONT === 18` @public */ export const SIGCONT: 18 = 18;
-/** Stop; cannot be caught. @example `SIGSTOP === 19` @public */ export const SIGSTOP: 19 = 19;
-/** Terminal stop. @example `SIGTSTP === 20` @public */ export const SIGTSTP: 20 = 20;
-/** `report_jctl` type: the task stopped. @example `CLD_STOPPED === 5` @public */ export const CLD_STOPPED: 5 = 5;
-/** `report_jctl` type: the task continued. @example `CLD_CONTINUED === 6` @public */ export const CLD_CONTINUED: 6 = 6;
+/** Hang up. @public @example `SIGHUP === 1` */ export const SIGHUP: 1 = 1;
+/** Interrupt. @public @example `SIGINT === 2` */ export const SIGINT: 2 = 2;
+/** Trace trap. @public @example `SIGTRAP === 5` */ export const SIGTRAP: 5 = 5;
+/** Kill; never shown to engines and always wins. @public @example `SIGKILL === 9` */ export const SIGKILL: 9 = 9;
+/** User signal 1. @public @example `SIGUSR1 === 10` */ export const SIGUSR1: 10 = 10;
+/** Segmentation fault (dumps core). @public @example `SIGSEGV === 11` */ export const SIGSEGV: 11 = 11;
+/** User signal 2. @public @example `SIGUSR2 === 12` */ export const SIGUSR2: 12 = 12;
+/** Terminate. @public @example `SIGTERM === 15` */ export const SIGTERM: 15 = 15;
+/** Child status changed (ignored by default). @public @example `SIGCHLD === 17` */ export const SIGCHLD: 17 = 17;
+/** Continue a stopped task. @public @example `SIGCONT === 18` */ export const SIGCONT: 18 = 18;
+/** Stop; cannot be caught. @public @example `SIGSTOP === 19` */ export const SIGSTOP: 19 = 19;
+/** Terminal stop. @public @example `SIGTSTP === 20` */ export const SIGTSTP: 20 = 20;
+/** `report_jctl` type: the task stopped. @public @example `CLD_STOPPED === 5` */ export const CLD_STOPPED: 5 = 5;
+/** `report_jctl` type: the task continued. @public @example `CLD_CONTINUED === 6` */ export const CLD_CONTINUED: 6 = 6;
 
 /** The default disposition of a signal. @internal */
 export type DefaultAction = 'term' | 'core' | 'stop' | 'ignore' | 'continue';

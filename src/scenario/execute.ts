@@ -33,6 +33,7 @@ export class ScenarioBuildError extends Error {
   readonly scenario: string;
 
   /**
+   * Makes the error for the scenario whose `build` threw `cause`.
    * @param scenario - the scenario's name.
    * @param cause - what `build` threw.
    */

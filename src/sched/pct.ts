@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import { SeededRandom } from './prng.js';
 import type { Scheduler, SchedulingPoint } from './scheduler.js';
 
@@ -28,17 +29,18 @@ export class PctScheduler implements Scheduler {
   #demotions = 0;
 
   /**
+   * Seeds the scheduler with a bug depth and the run length it assumes.
    * @param seed - any 32-bit integer.
    * @param depth - the bug depth aimed at, an integer of at least 1 (1 means no change points).
    * @param expectedSteps - an estimate of the run's length in steps, an integer of at least 1.
    */
   constructor(seed: number, depth: number, expectedSteps: number) {
-    if (!Number.isInteger(seed)) throw new RangeError(`PctScheduler: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${seed}`);
     if (!Number.isInteger(depth) || depth < 1) {
-      throw new RangeError(`PctScheduler: depth must be an integer of at least 1, got ${depth}`);
+      throw new UtraceUsageError('bad-option', `PctScheduler: depth must be an integer of at least 1, got ${depth}`);
     }
     if (!Number.isInteger(expectedSteps) || expectedSteps < 1) {
-      throw new RangeError(`PctScheduler: expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
+      throw new UtraceUsageError('bad-option', `PctScheduler: expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
     }
     this.#random = new SeededRandom(seed);
     const points = new Int32Array(depth - 1);

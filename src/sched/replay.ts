@@ -22,6 +22,7 @@ export class ScheduleDivergedError extends Error {
   readonly runnable: readonly number[];
 
   /**
+   * Makes the error for a replay that left its schedule at `step`.
    * @param step - the step at which run and schedule parted.
    * @param expected - the recorded thread for that step, `undefined` past the schedule's end.
    * @param runnable - the threads that could run then (copied).
@@ -60,7 +61,10 @@ export class ReplayScheduler implements Scheduler {
   #consumed = 0;
   #divergence: ScheduleDivergedError | undefined;
 
-  /** @param schedule - the thread to run at each step (copied). */
+  /**
+   * Makes a scheduler that replays `schedule` exactly.
+   * @param schedule - the thread to run at each step (copied).
+   */
   constructor(schedule: readonly number[]) {
     this.#schedule = schedule.slice();
   }

@@ -1,3 +1,4 @@
+import { UtraceUsageError } from '../errors.js';
 /**
  * The schedule string: a schedule (the thread chosen at each step) written as short,
  * copyable text, so that a failing run printed by the explorer can be pasted back to replay it.
@@ -44,6 +45,7 @@ export class ScheduleFormatError extends Error {
   readonly reason: string;
 
   /**
+   * Makes the error for `input`, saying what is wrong with it.
    * @param input - the text that failed to decode.
    * @param reason - what was wrong, in words.
    */
@@ -58,7 +60,7 @@ export class ScheduleFormatError extends Error {
 /**
  * Writes a schedule as a schedule string: consecutive steps of one thread become one run.
  *
- * Throws a `RangeError` when an entry is not an integer in [0, {@link MAX_SCHEDULE_THREAD_ID}].
+ * Throws a `UtraceUsageError` when an entry is not an integer in [0, {@link MAX_SCHEDULE_THREAD_ID}].
  * `decodeSchedule(encodeSchedule(s))` equals `s` for every valid schedule `s`.
  *
  * @example
@@ -75,7 +77,7 @@ export function encodeSchedule(schedule: readonly number[]): string {
   while (i < n) {
     const thread = schedule[i]!;
     if (!Number.isInteger(thread) || thread < 0 || thread > MAX_SCHEDULE_THREAD_ID) {
-      throw new RangeError(
+      throw new UtraceUsageError('bad-option', 
         `encodeSchedule: step ${i} holds ${String(thread)}, not a thread id (an integer in [0, ${MAX_SCHEDULE_THREAD_ID}])`,
       );
     }

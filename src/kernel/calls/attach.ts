@@ -62,6 +62,10 @@ export function attachTask(
   }
   const utrace = task.utrace;
   if ((flags & EXCLUSIVE) !== 0 && find_matching_engine(utrace, flags, ops, data) !== undefined) return -17;
+  // Once the reap pass has taken the engines (reap begun, no death report left to defer it),
+  // nothing would ever detach a new engine: utrace_set_events may have set utrace_flags
+  // again meanwhile, so the EXIT_DEAD test below cannot be the only guard.
+  if (task.exit_state === EXIT_DEAD && utrace.reap && !utrace.death) return -3;
   if (task.utrace_flags === 0) {
     if (task.exit_state === EXIT_DEAD) return -3;
     task.utrace_flags = REAP;

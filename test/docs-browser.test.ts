@@ -1,0 +1,159 @@
+/**
+ * The documentation site as a reader sees it: `docs-site/` (built by `npx typedoc`) served on
+ * 127.0.0.1 and opened in Debian's Chromium through playwright-core. Checks that the home
+ * page loads, that the guide titled 'Engine lifecycle' shows the lifecycle diagram, that the
+ * guide titled 'Kernel mapping' exists, and that the site search finds `utrace_detach_sync`.
+ * Screenshots go to `build/screenshots/`.
+ *
+ * Run by `npm run test:browser` (which builds the site first); skipped elsewhere, so that
+ * `node --test build/test/*.test.js` does not depend on a browser or on a built site.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from '../scripts/paths.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SITE = join(repoRoot, 'docs-site');
+const SHOTS = join(repoRoot, 'build', 'screenshots');
+const enabled = process.env['UTRACE_BROWSER_TEST'] === '1';
+
+const contentTypes: { readonly [ext: string]: string } = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** A static file server for `root`, on 127.0.0.1 and a port the system picks. */
+async function serve(root: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (path !== root && !path.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!existsSync(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': contentTypes[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm run test:browser' }, () => {
+  let server: Server;
+  let origin = '';
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(join(SITE, 'index.html')), 'docs-site/index.html is missing: run npx typedoc first');
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    mkdirSync(SHOTS, { recursive: true });
+    ({ server, origin } = await serve(SITE));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.url().startsWith(origin) && r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  /** Opens the page whose navigation link reads `title`, from the home page's sidebar. */
+  async function openGuide(title: string): Promise<void> {
+    await page.goto(`${origin}/index.html`);
+    const link = page.locator('.site-menu a, #tsd-nav-container a, nav a').filter({ hasText: new RegExp(`^\\s*${title}\\s*$`) });
+    await link.first().waitFor({ state: 'attached' });
+    const href = await link.first().getAttribute('href');
+    assert.ok(href !== null, `no link titled '${title}' in the site navigation`);
+    await page.goto(new URL(href, page.url()).href);
+    assert.equal(await page.title(), `${title} | utrace`);
+  }
+
+  it('loads the home page', async () => {
+    const response = await page.goto(`${origin}/index.html`);
+    assert.equal(response?.status(), 200);
+    assert.match(await page.title(), /utrace/);
+    await page.screenshot({ path: join(SHOTS, 'home.png') });
+  });
+
+  it("shows the lifecycle diagram on the 'Engine lifecycle' guide", async () => {
+    await openGuide('Engine lifecycle');
+    const img = page.locator('img[src*="lifecycle.svg"]').first();
+    await img.scrollIntoViewIfNeeded();
+    // The page's own code runs in the browser; this package compiles without DOM types.
+    await page.waitForFunction(
+      `(() => { const i = document.querySelector('img[src*="lifecycle.svg"]'); return i !== null && i.complete && i.naturalWidth > 0; })()`,
+    );
+    const size = await img.evaluate((el) => {
+      const i = el as unknown as { naturalWidth: number; clientWidth: number };
+      return { natural: i.naturalWidth, shown: i.clientWidth };
+    });
+    assert.ok(size.natural > 0 && size.shown > 300, `diagram not shown: ${JSON.stringify(size)}`);
+    await img.screenshot({ path: join(SHOTS, 'lifecycle-diagram.png') });
+    await page.screenshot({ path: join(SHOTS, 'engine-lifecycle.png'), fullPage: true });
+  });
+
+  it("has the 'Kernel mapping' guide", async () => {
+    await openGuide('Kernel mapping');
+    assert.match((await page.locator('h1').first().textContent()) ?? '', /Kernel mapping/);
+    await page.screenshot({ path: join(SHOTS, 'kernel-mapping.png') });
+  });
+
+  it('finds utrace_detach_sync with the site search', async () => {
+    await page.goto(`${origin}/index.html`);
+    await page.locator('#tsd-search-trigger').click();
+    const input = page.locator('#tsd-search-input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('utrace_detach_sync');
+    // The function itself, not the accepted_states member of the same name.
+    const hit = page
+      .locator('#tsd-search-results li')
+      .filter({ has: page.locator('svg[aria-label="Function"]') })
+      .filter({ hasText: 'utrace_detach_sync' })
+      .first();
+    await hit.waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(SHOTS, 'search.png') });
+    await hit.locator('a').first().click();
+    await page.waitForURL(/utrace_detach_sync/);
+    assert.equal(await page.title(), 'utrace_detach_sync | utrace');
+    await page.screenshot({ path: join(SHOTS, 'utrace_detach_sync.png') });
+  });
+
+  it('had no script errors and no missing files', () => {
+    assert.deepEqual(problems, []);
+  });
+});
