@@ -19,17 +19,8 @@
  * Expected: no failure in any schedule within the preemption bound.
  * @packageDocumentation
  */
-import {
-  defineOps,
-  module_unload,
-  sys,
-  utrace_control,
-  UTRACE_DETACH,
-  utrace_engine_put,
-  UTRACE_EVENT,
-  UTRACE_RESUME,
-} from '../src/index.js';
-import { attachEach, defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from '../src/scenario/index.js';
+import { buildGlobalTeardown } from './global-teardown.js';
 
 /**
  * The scenario: three traced tasks making one system call each, one global engine torn
@@ -42,23 +33,7 @@ export const scenario = defineScenario({
     'A global engine on 3 tasks with per-CPU counters, torn down by detaching each engine and module_unload waiting on the counters: no schedule breaks a rule.',
   expect: 'safe',
   build(kernel) {
-    const tasks = ['traced-a', 'traced-b', 'traced-c'].map((comm) => kernel.spawn(comm, [sys(1)]));
-    const mod = kernel.load_module('global_tracer');
-    const ops = defineOps({
-      owner: mod,
-      percpu_counters: kernel.alloc_percpu_counters(),
-      report_syscall_entry: () => UTRACE_RESUME,
-    });
-    const engines = attachEach(tasks, ops, null, UTRACE_EVENT('SYSCALL_ENTRY'));
-
-    kernel.tracer('tracer', async () => {
-      engines.forEach((engine, i) => {
-        // -EINPROGRESS is not waited for here: the counters cover the callback in progress.
-        const detached = utrace_control(tasks[i]!, engine, UTRACE_DETACH);
-        utrace_engine_put(detached.engine);
-      });
-      await module_unload(mod); // waits until the per-CPU counters sum to zero
-    });
+    buildGlobalTeardown(kernel, { counters: true });
   },
 });
 

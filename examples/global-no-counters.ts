@@ -12,17 +12,8 @@
  * Expected: the explorer finds `module-code-after-unload`.
  * @packageDocumentation
  */
-import {
-  defineOps,
-  module_unload,
-  sys,
-  utrace_control,
-  UTRACE_DETACH,
-  utrace_engine_put,
-  UTRACE_EVENT,
-  UTRACE_RESUME,
-} from '../src/index.js';
-import { attachEach, defineScenario } from '../src/scenario/index.js';
+import { defineScenario } from '../src/scenario/index.js';
+import { buildGlobalTeardown } from './global-teardown.js';
 
 /**
  * The scenario: `global-counters` without the counters.
@@ -34,22 +25,7 @@ export const scenario = defineScenario({
     'The global-counters teardown without per-CPU counters: module_unload does not wait, and a callback still running executes unloaded code.',
   expect: 'unsafe',
   build(kernel) {
-    const tasks = ['traced-a', 'traced-b', 'traced-c'].map((comm) => kernel.spawn(comm, [sys(1)]));
-    const mod = kernel.load_module('global_tracer');
-    const ops = defineOps({
-      owner: mod,
-      report_syscall_entry: () => UTRACE_RESUME,
-    });
-    const engines = attachEach(tasks, ops, null, UTRACE_EVENT('SYSCALL_ENTRY'));
-
-    kernel.tracer('tracer', async () => {
-      engines.forEach((engine, i) => {
-        const detached = utrace_control(tasks[i]!, engine, UTRACE_DETACH);
-        utrace_engine_put(detached.engine);
-      });
-      // The bug: nothing tells the module when callbacks that had started are done.
-      await module_unload(mod);
-    });
+    buildGlobalTeardown(kernel, { counters: false });
   },
 });
 

@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { timelineGrid } from './timeline-grid.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 
 /**
@@ -62,33 +63,9 @@ const STYLE =
  * @public
  */
 export function renderTimelineSvg(outcome: ExecutionOutcome, options: TimelineSvgOptions = {}): string {
-  const { schedule, trace, failure } = outcome;
+  const { schedule, failure } = outcome;
 
-  const names = new Map<number, string>();
-  for (const t of outcome.threads) names.set(t.id, t.name);
-  const laneIds = new Set<number>(names.keys());
-  for (const t of schedule) laneIds.add(t);
-  for (const e of trace) if (e.thread >= 0) laneIds.add(e.thread);
-  const lanes = [...laneIds].sort((a, b) => a - b);
-  const laneOf = new Map<number, number>();
-  lanes.forEach((id, i) => laneOf.set(id, i));
-  const nameOf = (id: number): string => names.get(id) || `thread ${id}`;
-
-  let rowCount = schedule.length;
-  for (const e of trace) if (e.step + 1 > rowCount) rowCount = e.step + 1;
-  const cells: (string | undefined)[][] = [];
-  for (let s = 0; s < rowCount; s++) cells.push(new Array<string | undefined>(lanes.length));
-  for (const e of trace) {
-    if (e.step < 0) continue;
-    const thread = e.thread >= 0 ? e.thread : schedule[e.step];
-    const lane = thread === undefined ? 0 : (laneOf.get(thread) ?? 0);
-    const row = cells[e.step]!;
-    row[lane] = row[lane] === undefined ? e.text : `${row[lane]}; ${e.text}`;
-  }
-  for (let s = 0; s < schedule.length; s++) {
-    const row = cells[s]!;
-    if (!row.some((c) => c !== undefined)) row[laneOf.get(schedule[s]!)!] = '·';
-  }
+  const { lanes, laneOf, nameOf, rowCount, cells } = timelineGrid(outcome);
 
   const related = new Set<number>();
   if (failure !== undefined) for (const r of failure.related) related.add(r.step);

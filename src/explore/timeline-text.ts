@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { timelineGrid } from './timeline-grid.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 
 /**
@@ -69,37 +70,9 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
 export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineTextOptions = {}): string {
   const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
   const color = options.color === true;
-  const { schedule, trace, failure } = outcome;
+  const { schedule, failure } = outcome;
 
-  // Lanes: every thread the run mentions, by id.
-  const names = new Map<number, string>();
-  for (const t of outcome.threads) names.set(t.id, t.name);
-  const laneIds = new Set<number>(names.keys());
-  for (const t of schedule) laneIds.add(t);
-  for (const e of trace) if (e.thread >= 0) laneIds.add(e.thread);
-  const lanes = [...laneIds].sort((a, b) => a - b);
-  const laneOf = new Map<number, number>();
-  lanes.forEach((id, i) => laneOf.set(id, i));
-  const nameOf = (id: number): string => clean(names.get(id) ?? '') || `thread ${id}`;
-
-  // Rows: one per step, cells by lane.
-  let rowCount = schedule.length;
-  for (const e of trace) if (e.step + 1 > rowCount) rowCount = e.step + 1;
-  const cells: (string | undefined)[][] = [];
-  for (let s = 0; s < rowCount; s++) cells.push(new Array<string | undefined>(lanes.length));
-  for (const e of trace) {
-    if (e.step < 0) continue;
-    const thread = e.thread >= 0 ? e.thread : schedule[e.step];
-    const lane = thread === undefined ? 0 : (laneOf.get(thread) ?? 0);
-    const row = cells[e.step]!;
-    const text = clean(e.text);
-    row[lane] = row[lane] === undefined ? text : `${row[lane]}; ${text}`;
-  }
-  for (let s = 0; s < schedule.length; s++) {
-    const row = cells[s]!;
-    const lane = laneOf.get(schedule[s]!)!;
-    if (!row.some((c) => c !== undefined)) row[lane] = '·';
-  }
+  const { lanes, laneOf, nameOf, rowCount, cells } = timelineGrid(outcome, clean);
 
   const marks = new Map<number, Mark>();
   if (failure !== undefined) {
