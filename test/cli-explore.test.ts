@@ -90,7 +90,22 @@ describe('utrace-explore exit statuses', () => {
   it('exits 0 when the bound is exhausted clean', async () => {
     const r = await run('safe-detach');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^CLEAN: every schedule of dfs \(preemption bound 2\) ran without failure: \d+ executions/m);
+    assert.match(r.stdout, /^CLEAN: every schedule of dfs \(preemption bound 2, deepest-first\) ran without failure: \d+ executions/m);
+  });
+
+  it('runs the same schedules in either --order, and says which order it used', async () => {
+    const counts: string[] = [];
+    for (const order of ['deepest-first', 'earliest-first']) {
+      const r = await run('death-detach', '--order', order);
+      assert.equal(r.status, 0, r.stderr);
+      const clean = new RegExp(`^CLEAN: every schedule of dfs \\(preemption bound 2, ${order}\\) ran without failure: (\\d+) executions`, 'm').exec(r.stdout);
+      assert.ok(clean !== null, r.stdout);
+      counts.push(clean[1]!);
+    }
+    assert.equal(counts[0], counts[1]);
+    const found = await run('set-events-einprogress-free', '--order', 'earliest-first');
+    assert.equal(found.status, 1, found.stderr);
+    assert.equal(failureOf(found.stdout).check, 'use-after-free');
   });
 
   it('exits 1 when a rule breaks, and prints the failure, the schedule and the timeline', async () => {
@@ -119,6 +134,8 @@ describe('utrace-explore exit statuses', () => {
       [['safe-detach', '--bound', 'two'], /--bound must be an integer/],
       [['safe-detach', '--strategy', 'random', '--bound', '2'], /--bound applies to --strategy dfs/],
       [['safe-detach', '--strategy', 'bfs'], /--strategy must be one of dfs, random, pct, replay/],
+      [['safe-detach', '--order', 'bfs'], /--order must be one of deepest-first, earliest-first; got "bfs"/],
+      [['safe-detach', '--strategy', 'pct', '--order', 'earliest-first'], /--order applies to --strategy dfs, not pct/],
       [['safe-detach', '--replay', '0,1,0'], /--replay: Invalid schedule string/],
       [['safe-detach', '--strategy', 'replay'], /--strategy replay needs --replay SCHEDULE/],
       [['thread', '--replay', 's1:2'], /--replay replays one scenario; thread is a group/],
@@ -140,6 +157,7 @@ describe('utrace-explore exit statuses', () => {
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^Usage: utrace-explore <example-name \| thread \| path\/to\/scenario\.js> \[options\]/);
     assert.match(r.stdout, /Exit status:/);
+    assert.match(r.stdout, /^  --order deepest-first\|earliest-first$/m);
   });
 });
 
@@ -157,7 +175,7 @@ describe('utrace-explore thread', () => {
     for (const name of ['safe-detach', 'death-detach', 'global-counters']) {
       assert.match(r.stdout, new RegExp(`^${name} +safe +clean \\(exhausted\\) +[\\d,]+ +.+ +- +yes$`, 'm'), name);
     }
-    assert.match(r.stdout, /^command: utrace-explore thread --strategy dfs --bound 2$/m);
+    assert.match(r.stdout, /^command: utrace-explore thread --strategy dfs --bound 2 --order deepest-first$/m);
 
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [

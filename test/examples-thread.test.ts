@@ -38,11 +38,11 @@ describe('the thread group', () => {
   });
 });
 
-describe('the thread cases under exhaustive search, preemption bound 2', () => {
+for (const order of ['deepest-first', 'earliest-first'] as const) describe(`the thread cases under exhaustive search, preemption bound 2, ${order}`, () => {
   for (const scenario of thread) {
     const want = expected[scenario.name]!;
     it(`${scenario.name}: ${want === 'found' ? 'a failure is found' : 'no failure within the bound'}`, async (t) => {
-      const report = await runScenario(scenario, { strategy: { kind: 'dfs', bound: 2 }, maxSeconds: 60 });
+      const report = await runScenario(scenario, { strategy: { kind: 'dfs', bound: 2, order }, maxSeconds: 60 });
       const { result } = report;
       t.diagnostic(`${scenario.name}: ${result.status} after ${result.executions} executions in ${Math.round(result.elapsedMs)} ms`);
       if (want === 'clean') {
@@ -77,6 +77,37 @@ describe('the thread cases under exhaustive search, preemption bound 2', () => {
       if (again.status !== 'failed') return;
       assert.equal(again.outcome.failure?.check, cx.outcome.failure?.check);
       assert.equal(again.outcome.failure?.step, cx.outcome.failure?.step);
+    });
+  }
+});
+
+describe('the safe thread cases, exhausted in either order', () => {
+  for (const scenario of thread.filter((s) => expected[s.name] === 'clean')) {
+    it(`${scenario.name}: both orders run the same number of schedules${scenario.name === 'global-counters' ? '' : ', the same ones'}`, async (t) => {
+      const execute = scenarioExecute(scenario);
+      const runs: Record<string, string[]> = {};
+      for (const order of ['deepest-first', 'earliest-first'] as const) {
+        const dfs = new DfsStrategy(2, order);
+        const schedules: string[] = [];
+        for (let scheduler = dfs.next(); scheduler !== undefined; scheduler = dfs.next()) {
+          const outcome = await execute(scheduler);
+          dfs.complete(outcome);
+          assert.equal(outcome.status, 'ok', `${order}: ${outcome.failure?.check}`);
+          // A string per run for the small cases; the count alone for the large one.
+          schedules.push(scenario.name === 'global-counters' ? '' : outcome.schedule.join('.'));
+        }
+        assert.ok(dfs.exhausted);
+        runs[order] = schedules;
+      }
+      const deepest = runs['deepest-first']!;
+      const earliest = runs['earliest-first']!;
+      t.diagnostic(`${scenario.name}: ${deepest.length} schedules in either order`);
+      assert.equal(earliest.length, deepest.length);
+      assert.ok(deepest.length > 1);
+      if (scenario.name !== 'global-counters') {
+        assert.deepEqual([...earliest].sort(), [...deepest].sort());
+        assert.equal(new Set(earliest).size, earliest.length);
+      }
     });
   }
 });

@@ -35,8 +35,10 @@ async function firstFailure(strategy: Strategy, execute: Execute, limit: number)
 describe('makeStrategy', () => {
   it('builds each strategy with a name and a description', () => {
     const cases: [StrategyOptions, string, RegExp][] = [
-      [{ kind: 'dfs' }, 'dfs', /preemption bound 2/],
-      [{ kind: 'dfs', bound: 0 }, 'dfs', /preemption bound 0/],
+      [{ kind: 'dfs' }, 'dfs', /preemption bound 2, deepest-first/],
+      [{ kind: 'dfs', bound: 0 }, 'dfs', /preemption bound 0, deepest-first/],
+      [{ kind: 'dfs', order: 'earliest-first' }, 'dfs', /preemption bound 2, earliest-first/],
+      [{ kind: 'dfs', bound: 1, order: 'deepest-first' }, 'dfs', /preemption bound 1, deepest-first/],
       [{ kind: 'random', seed: 7 }, 'random', /seed 7/],
       [{ kind: 'pct', seed: 7 }, 'pct', /seed 7, depth 3/],
       [{ kind: 'pct', seed: 7, depth: 2, expectedSteps: 40 }, 'pct', /depth 2, expected steps 40/],
@@ -48,10 +50,13 @@ describe('makeStrategy', () => {
       assert.match(strategy.description, description);
     }
     assert.ok(makeStrategy({ kind: 'dfs', bound: 1 }) instanceof DfsStrategy);
+    assert.equal((makeStrategy({ kind: 'dfs' }) as DfsStrategy).order, 'deepest-first');
+    assert.equal((makeStrategy({ kind: 'dfs', order: 'earliest-first' }) as DfsStrategy).order, 'earliest-first');
   });
 
   it('rejects bad parameters', () => {
     assert.throws(() => makeStrategy({ kind: 'dfs', bound: -1 }), UtraceUsageError);
+    assert.throws(() => makeStrategy({ kind: 'dfs', order: 'breadth-first' as 'earliest-first' }), /order must be 'earliest-first' or 'deepest-first', got "breadth-first"/);
     assert.throws(() => makeStrategy({ kind: 'random', seed: 0.5 }), UtraceUsageError);
     assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, depth: 0 }), UtraceUsageError);
     assert.throws(() => makeStrategy({ kind: 'pct', seed: 1, expectedSteps: 0 }), UtraceUsageError);

@@ -5,6 +5,7 @@
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
 import type { utrace_engine_ops } from '../../types/ops.js';
+import { integerArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 
 /**
@@ -42,7 +43,8 @@ export function utrace_syscall_return<R extends utrace_resume_action_t>(
   syscall_action: utrace_syscall_action_t,
   action: R,
 ): combined_return<R, 'syscall'> {
-  return (syscall_action | action) as combined_return<R, 'syscall'>;
+  const call = 'utrace_syscall_return';
+  return (integerArg(syscall_action, 'syscall_action', call) | integerArg(action, 'action', call)) as combined_return<R, 'syscall'>;
 }
 
 /**
@@ -60,5 +62,6 @@ export function utrace_signal_return<R extends utrace_resume_action_t>(
   action: R,
   hold = false,
 ): combined_return<R, 'signal'> {
-  return (signal_action | action | (hold ? 0x100 : 0)) as combined_return<R, 'signal'>;
+  const call = 'utrace_signal_return';
+  return (integerArg(signal_action, 'signal_action', call) | integerArg(action, 'action', call) | (hold ? 0x100 : 0)) as combined_return<R, 'signal'>;
 }

@@ -30,6 +30,11 @@ export type attach_result<O, D> = utrace_engine<attach_state<O>, D, O> | attach_
 function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call: string): unknown {
   const t = asTask(task, call);
   const f = asInteger(flags, 'flags', call);
+  // UTRACE_ATTACH_MATCH_MASK | CREATE | EXCLUSIVE: other bits (or a negative number, or one
+  // past 32 bits, which bitwise tests would misread) are no flags of the kernel's.
+  if (f < 0 || f > 0x3f) {
+    throw new UtraceUsageError('attach-flags', `${call}: flags must be made of UTRACE_ATTACH_* bits (0 to 0x3f); got ${describe(f)}`);
+  }
   if (ops !== null && ops !== undefined && typeof ops !== 'object') {
     throw new UtraceUsageError('bad-ops', `${call}: ops must be a utrace_engine_ops object (see defineOps); got ${describe(ops)}`);
   }

@@ -17,8 +17,9 @@ import { asEvents, taskAndEngine } from './validate.js';
  * an `'rcu-only'` engine: while it waits, a callback returning `UTRACE_DETACH` could free
  * the engine under it.
  * @returns `{ ret, engine }`; `ret` is `0` (the engine is `'events-cleared'` when only REAP
- * or nothing is left), `-ESRCH` (detached, or `report_reap` is running) or `-ERESTARTSYS`
- * (the tracer thread was interrupted).
+ * or nothing is left), `-ESRCH` (detached; `report_reap` is running; or the task is dead and
+ * the call newly sets DEATH or QUIESCE, whose report is over) or `-ERESTARTSYS` (the tracer
+ * thread was interrupted).
  * @example
  * ```ts
  * import { utrace_set_events_sync, UTRACE_EVENT } from 'utrace';

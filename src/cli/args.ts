@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
 import { DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, type StrategyOptions } from '../explore/strategy.js';
 import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
 
@@ -36,6 +37,11 @@ Options:
                            dfs: every schedule within the preemption bound (default)
                            random, pct: seeded random search; replay: one schedule
   --bound N                dfs preemption bound (default ${DEFAULT_DFS_BOUND})
+  --order deepest-first|earliest-first
+                           where each dfs run diverges from the runs before it (default
+                           ${DEFAULT_DFS_ORDER}): deepest-first varies the last steps of a run
+                           first; earliest-first tries every choice at one step, in all runs
+                           so far, before any at a later step. Both run the same schedules
   --seed N                 random / pct seed (default 1)
   --depth N                pct bug depth (default ${DEFAULT_PCT_DEPTH})
   --replay SCHEDULE        replay a printed schedule string (implies --strategy replay)
@@ -94,6 +100,7 @@ export interface CliOptions {
 }
 
 const STRATEGIES = ['dfs', 'random', 'pct', 'replay'] as const;
+const ORDERS = ['deepest-first', 'earliest-first'] as const;
 
 /**
  * Parses `argv` (without the node and script paths).
@@ -114,6 +121,7 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
       options: {
         strategy: { type: 'string' },
         bound: { type: 'string' },
+        order: { type: 'string' },
         seed: { type: 'string' },
         depth: { type: 'string' },
         replay: { type: 'string' },
@@ -152,12 +160,13 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   if (!(STRATEGIES as readonly string[]).includes(kind)) {
     throw new CliUsageError(`--strategy must be one of ${STRATEGIES.join(', ')}; got ${JSON.stringify(kind)}`);
   }
-  const only = (option: 'bound' | 'seed' | 'depth' | 'replay', kinds: readonly string[]): void => {
+  const only = (option: 'bound' | 'order' | 'seed' | 'depth' | 'replay', kinds: readonly string[]): void => {
     if (v[option] !== undefined && !kinds.includes(kind)) {
       throw new CliUsageError(`--${option} applies to --strategy ${kinds.join(' or ')}, not ${kind}`);
     }
   };
   only('bound', ['dfs']);
+  only('order', ['dfs']);
   only('seed', ['random', 'pct']);
   only('depth', ['pct']);
   only('replay', ['replay']);
@@ -165,7 +174,7 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   let strategy: StrategyOptions;
   switch (kind) {
     case 'dfs':
-      strategy = { kind: 'dfs', bound: integer(v.bound, '--bound', 0) ?? DEFAULT_DFS_BOUND };
+      strategy = { kind: 'dfs', bound: integer(v.bound, '--bound', 0) ?? DEFAULT_DFS_BOUND, order: order(v.order) };
       break;
     case 'random':
       strategy = { kind: 'random', seed: integer(v.seed, '--seed', -0x80000000) ?? 1 };
@@ -206,6 +215,14 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
     svg: v.svg,
     color,
   };
+}
+
+/** The `--order` option, or the default order when absent. */
+function order(text: string | undefined): (typeof ORDERS)[number] {
+  if (text === undefined) return DEFAULT_DFS_ORDER;
+  const found = ORDERS.find((o) => o === text.trim());
+  if (found === undefined) throw new CliUsageError(`--order must be one of ${ORDERS.join(', ')}; got ${JSON.stringify(text)}`);
+  return found;
 }
 
 /** A decimal integer option of at least `min`, or undefined when absent. */

@@ -7,7 +7,8 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { runScenario, type ScenarioReport } from '../explore/run-scenario.js';
-import { makeStrategy, type StrategyOptions } from '../explore/strategy.js';
+import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
+import { DEFAULT_DFS_BOUND, makeStrategy, type StrategyOptions } from '../explore/strategy.js';
 import { renderTimelineSvg } from '../explore/timeline-svg.js';
 import { ScheduleDivergedError } from '../sched/replay.js';
 import { ScenarioBuildError } from '../scenario/execute.js';
@@ -129,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return EXIT.ok;
 }
 
-/** The strategy and limits in words, e.g. `dfs (preemption bound 2)` or `random (seed 1), at most 10,000 runs`. */
+/** The strategy and limits in words, e.g. `dfs (preemption bound 2, deepest-first)` or `random (seed 1), at most 10,000 runs`. */
 function describeStrategy(strategy: StrategyOptions, maxExecutions: number | undefined, maxSeconds: number | undefined): string {
   let text = makeStrategy(strategy).description;
   if (maxExecutions !== undefined) text += `, at most ${formatCount(maxExecutions)} executions`;
@@ -141,7 +142,7 @@ function describeStrategy(strategy: StrategyOptions, maxExecutions: number | und
 function strategyFlags(strategy: StrategyOptions): string {
   switch (strategy.kind) {
     case 'dfs':
-      return `--strategy dfs --bound ${strategy.bound ?? 2}`;
+      return `--strategy dfs --bound ${strategy.bound ?? DEFAULT_DFS_BOUND} --order ${strategy.order ?? DEFAULT_DFS_ORDER}`;
     case 'random':
       return `--strategy random --seed ${strategy.seed}`;
     case 'pct':

@@ -4,6 +4,7 @@
  * (`UTRACE_API_VERSION 20091216`). When several engines choose, the smallest value wins.
  * @packageDocumentation
  */
+import { integerArg } from './integer-arg.js';
 
 /**
  * Stay quiescent after the callbacks; sticky until the same engine changes it.
@@ -118,5 +119,5 @@ export const UTRACE_RESUME_MASK: 7 = 7;
  * @public
  */
 export function utrace_resume_action(action: number): number {
-  return action & UTRACE_RESUME_MASK;
+  return integerArg(action, 'action', 'utrace_resume_action') & UTRACE_RESUME_MASK;
 }

@@ -3,6 +3,7 @@
  * beside its resume action, and the decoding helper.
  * @packageDocumentation
  */
+import { integerArg } from './integer-arg.js';
 
 /** Deliver the signal normally. @public @example `UTRACE_SIGNAL_DELIVER === 0x00` */
 export const UTRACE_SIGNAL_DELIVER: 0x00 = 0x00;
@@ -36,5 +37,5 @@ export const UTRACE_SIGNAL_HOLD: 0x100 = 0x100;
  * @public
  */
 export function utrace_signal_action(action: number): number {
-  return action & UTRACE_SIGNAL_MASK;
+  return integerArg(action, 'action', 'utrace_signal_action') & UTRACE_SIGNAL_MASK;
 }

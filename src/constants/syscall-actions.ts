@@ -3,6 +3,7 @@
  * and the decoding helper.
  * @packageDocumentation
  */
+import { integerArg } from './integer-arg.js';
 
 /** Run the system call. @public @example `UTRACE_SYSCALL_RUN === 0x00` */
 export const UTRACE_SYSCALL_RUN: 0x00 = 0x00;
@@ -27,5 +28,5 @@ export const UTRACE_SYSCALL_RESUMED: 0x100 = 0x100;
  * @public
  */
 export function utrace_syscall_action(action: number): number {
-  return action & UTRACE_SYSCALL_MASK;
+  return integerArg(action, 'action', 'utrace_syscall_action') & UTRACE_SYSCALL_MASK;
 }

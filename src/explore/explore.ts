@@ -129,15 +129,26 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
  * @public
  */
 export async function explore(execute: Execute, options: ExploreOptions): Promise<ExploreResult> {
+  if (typeof execute !== 'function') {
+    throw new UtraceUsageError('bad-option', `explore: execute must be a function (scheduler) => Promise<ExecutionOutcome>, such as scenarioExecute(scenario); got ${execute === null ? 'null' : typeof execute}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new UtraceUsageError('bad-option', `explore: options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }; got ${options === null ? 'null' : typeof options}`);
+  }
+  if (typeof options.strategy !== 'object' || options.strategy === null) {
+    throw new UtraceUsageError('bad-option', `explore: options.strategy must be a strategy or its options, such as { kind: 'dfs', bound: 2 }; got ${options.strategy === null ? 'null' : typeof options.strategy}`);
+  }
   const maxExecutions = options.maxExecutions ?? Infinity;
   if (maxExecutions !== Infinity && (!Number.isInteger(maxExecutions) || maxExecutions < 1)) {
-    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${maxExecutions}`);
+    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${String(maxExecutions)}`);
   }
   const maxSeconds = options.maxSeconds ?? Infinity;
-  if (!(maxSeconds > 0)) throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${maxSeconds}`);
+  if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) {
+    throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${String(maxSeconds)}`);
+  }
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-  if (!(interval >= 0)) {
-    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${interval}`);
+  if (typeof interval !== 'number' || !(interval >= 0)) {
+    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${String(interval)}`);
   }
   const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
   const { onProgress, signal } = options;

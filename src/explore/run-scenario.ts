@@ -9,7 +9,8 @@ import type { ExecutionOutcome } from '../sched/execution.js';
 import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
 import { scenarioExecute } from '../scenario/execute.js';
-import type { Scenario } from '../scenario/scenario.js';
+import { isScenario, type Scenario } from '../scenario/scenario.js';
+import { UtraceUsageError } from '../errors.js';
 import { explore, type ExploreProgress, type ExploreResult } from './explore.js';
 import { shorten, type ShortenResult } from './shorten.js';
 import type { StrategyOptions } from './strategy.js';
@@ -95,6 +96,12 @@ export interface ScenarioReport {
  * @public
  */
 export function verdictOf(expect: Scenario['expect'], status: ExploreResult['status']): ScenarioVerdict {
+  if (expect !== 'safe' && expect !== 'unsafe') {
+    throw new UtraceUsageError('bad-option', `verdictOf(expect, status): expect must be 'safe' or 'unsafe'; got ${typeof expect === 'string' ? JSON.stringify(expect) : typeof expect}`);
+  }
+  if (status !== 'failed' && status !== 'exhausted' && status !== 'limit') {
+    throw new UtraceUsageError('bad-option', `verdictOf(expect, status): status must be 'failed', 'exhausted' or 'limit' (ExploreResult.status); got ${typeof status === 'string' ? JSON.stringify(status) : typeof status}`);
+  }
   if (status === 'limit') return 'undecided';
   const found = status === 'failed';
   return found === (expect === 'unsafe') ? 'met' : 'contradicted';
@@ -126,6 +133,12 @@ export function verdictOf(expect: Scenario['expect'], status: ExploreResult['sta
  * @public
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioReport> {
+  if (!isScenario(scenario)) {
+    throw new UtraceUsageError('scenario', 'runScenario(scenario, options): pass a scenario made by defineScenario');
+  }
+  if (typeof options !== 'object' || options === null || typeof options.strategy !== 'object' || options.strategy === null) {
+    throw new UtraceUsageError('bad-option', `runScenario(scenario, options): options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }`);
+  }
   const execute = scenarioExecute(scenario);
   const result = await explore(execute, {
     strategy: options.strategy,

@@ -34,6 +34,9 @@ export class GuidedScheduler implements Scheduler {
    * @param candidate - the schedule to follow where it can (not copied; do not change it during the run).
    */
   constructor(candidate: readonly number[]) {
+    if (!Array.isArray(candidate) || !candidate.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
+      throw new UtraceUsageError('bad-option', `GuidedScheduler: candidate must be an array of thread ids (non-negative integers); got ${Array.isArray(candidate) ? 'an array holding something else' : candidate === null ? 'null' : typeof candidate}`);
+    }
     this.#candidate = candidate;
   }
 
@@ -155,9 +158,18 @@ export async function shorten(
   check: CheckName,
   options: ShortenOptions = {},
 ): Promise<ShortenResult> {
+  if (typeof execute !== 'function') {
+    throw new UtraceUsageError('bad-option', `shorten: execute must be a function (scheduler) => Promise<ExecutionOutcome>, such as scenarioExecute(scenario); got ${execute === null ? 'null' : typeof execute}`);
+  }
+  if (!Array.isArray(schedule) || !schedule.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
+    throw new UtraceUsageError('bad-option', 'shorten: schedule must be the failing run\'s schedule, an array of thread ids (ExecutionOutcome.schedule)');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new UtraceUsageError('bad-option', `shorten: options must be an object such as { budget: 500 }, or left out; got ${options === null ? 'null' : typeof options}`);
+  }
   const budget = options.budget ?? DEFAULT_SHORTEN_BUDGET;
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${budget}`);
+    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${String(budget)}`);
   }
   let executions = 0;
   const seen = new Set<string>();

@@ -11,7 +11,7 @@ import { SeededRandom } from '../sched/prng.js';
 import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
 import type { Scheduler } from '../sched/scheduler.js';
-import { DfsStrategy } from './dfs.js';
+import { DEFAULT_DFS_ORDER, DfsStrategy } from './dfs.js';
 
 /**
  * The names of the built-in strategies.
@@ -46,7 +46,12 @@ export interface Strategy {
 /**
  * Options for {@link makeStrategy}, one shape per strategy, told apart by `kind`.
  *
- * - `dfs`: every schedule with at most `bound` preemptions (default 2), then exhausted.
+ * - `dfs`: every schedule with at most `bound` preemptions (default 2), each once, then
+ *   exhausted. `order` says where each run diverges from the runs before it:
+ *   `'deepest-first'` (the default) at the deepest step of the last run with an untried
+ *   choice (classic depth-first search); `'earliest-first'` at the smallest step with an
+ *   untried choice among all the runs so far, so every choice at one step is tried before any
+ *   at a later step. Both orders run the same schedules; see {@link DfsStrategy}.
  * - `random`: endless runs, each thread chosen uniformly at every step; run `i` uses a seed
  *   derived from `seed` and `i`.
  * - `pct`: endless PCT runs of the given `depth` (default 3), each with a seed derived from
@@ -57,10 +62,12 @@ export interface Strategy {
  */
 export type StrategyOptions =
   | {
-      /** Exhaustive depth-first search. */
+      /** Exhaustive search within a preemption bound. */
       readonly kind: 'dfs';
       /** Preemptions allowed per run (default {@link DEFAULT_DFS_BOUND}). */
       readonly bound?: number;
+      /** Where each run diverges (default `'deepest-first'`): see {@link DfsStrategy}. */
+      readonly order?: 'earliest-first' | 'deepest-first';
     }
   | {
       /** Uniformly random choices. */
@@ -103,7 +110,7 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
 
 /**
  * Builds the strategy the options describe. Throws a `UtraceUsageError` on an invalid parameter
- * (a negative bound, a seed that is not an integer, ...) and `ScheduleFormatError` on a
+ * (a negative bound, an unknown dfs order, a seed that is not an integer, ...) and `ScheduleFormatError` on a
  * replay schedule that does not decode.
  *
  * @example
@@ -122,9 +129,12 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
  * @public
  */
 export function makeStrategy(options: StrategyOptions): Strategy {
+  if (typeof options !== 'object' || options === null) {
+    throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay); got ${options === null ? 'null' : typeof options}`);
+  }
   switch (options.kind) {
     case 'dfs':
-      return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND);
+      return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND, options.order ?? DEFAULT_DFS_ORDER);
     case 'random':
       return new RandomStrategy(options.seed);
     case 'pct':
@@ -133,13 +143,13 @@ export function makeStrategy(options: StrategyOptions): Strategy {
       return new ReplayStrategy(options.schedule);
     default: {
       const unknown: never = options;
-      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${typeof (unknown as { kind: unknown }).kind === 'string' ? JSON.stringify((unknown as { kind: unknown }).kind) : typeof (unknown as { kind: unknown }).kind}; use dfs, random, pct or replay`);
     }
   }
 }
 
 function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${String(seed)}`);
 }
 
 /** Endless uniformly random runs, one derived seed per run. */
@@ -173,10 +183,10 @@ class PctStrategy implements Strategy {
   constructor(seed: number, depth: number, expectedSteps: number | undefined) {
     checkSeed(seed);
     if (!Number.isInteger(depth) || depth < 1) {
-      throw new UtraceUsageError('bad-option', `makeStrategy: pct depth must be an integer of at least 1, got ${depth}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: pct depth must be an integer of at least 1, got ${String(depth)}`);
     }
     if (expectedSteps !== undefined && (!Number.isInteger(expectedSteps) || expectedSteps < 1)) {
-      throw new UtraceUsageError('bad-option', `makeStrategy: pct expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: pct expectedSteps must be an integer of at least 1, got ${String(expectedSteps)}`);
     }
     this.#seeds = new SeededRandom(seed);
     this.#depth = depth;

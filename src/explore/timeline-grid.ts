@@ -3,7 +3,27 @@
  * text of that step in the lane of the thread that took it.
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
+
+/**
+ * Checks a renderer's arguments: an outcome of a run (with its schedule, trace and threads)
+ * and an options object whose `width`, when given, is a number.
+ * @internal
+ */
+export function checkTimelineArgs(outcome: unknown, options: unknown, call: string): void {
+  const o = outcome as Partial<ExecutionOutcome> | null;
+  if (typeof o !== 'object' || o === null || !Array.isArray(o.schedule) || !Array.isArray(o.trace) || !Array.isArray(o.threads)) {
+    throw new UtraceUsageError('bad-option', `${call}: outcome must be the ExecutionOutcome of a run (Kernel.run, explore), with its schedule, trace and threads; got ${o === null ? 'null' : typeof o === 'object' ? 'an object that is not one' : typeof o}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new UtraceUsageError('bad-option', `${call}: options must be an object, or left out; got ${options === null ? 'null' : typeof options}`);
+  }
+  const width = (options as { width?: unknown }).width;
+  if (width !== undefined && typeof width !== 'number') {
+    throw new UtraceUsageError('bad-option', `${call}: options.width must be a number of columns; got ${typeof width}`);
+  }
+}
 
 /**
  * The lanes and cells of a timeline.

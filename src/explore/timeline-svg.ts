@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { timelineGrid } from './timeline-grid.js';
+import { checkTimelineArgs, timelineGrid } from './timeline-grid.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 
 /**
@@ -63,6 +63,7 @@ const STYLE =
  * @public
  */
 export function renderTimelineSvg(outcome: ExecutionOutcome, options: TimelineSvgOptions = {}): string {
+  checkTimelineArgs(outcome, options, 'renderTimelineSvg');
   const { schedule, failure } = outcome;
 
   const { lanes, laneOf, nameOf, rowCount, cells } = timelineGrid(outcome);

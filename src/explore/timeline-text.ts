@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { timelineGrid } from './timeline-grid.js';
+import { checkTimelineArgs, timelineGrid } from './timeline-grid.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 
 /**
@@ -68,6 +68,7 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
  * @public
  */
 export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineTextOptions = {}): string {
+  checkTimelineArgs(outcome, options, 'renderTimelineText');
   const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
   const color = options.color === true;
   const { schedule, failure } = outcome;

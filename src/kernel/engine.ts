@@ -50,6 +50,10 @@ export class EngineRecord {
   freedAt: StepRef | null = null;
   /** Event bits that a 0 return guaranteed no callback for (the sync guarantee), with the step. */
   readonly disabledSince = new Map<number, StepRef>();
+  /** Name used in traces and failure messages. */
+  readonly name: string;
+  /** The handle its callbacks are given (state `'in-callback'`), made at the first callback. */
+  callbackHandle: EngineHandle | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -61,11 +65,7 @@ export class EngineRecord {
     readonly counters: PercpuCounters | undefined,
   ) {
     this.ops = userOps;
-  }
-
-  /** Name used in traces and failure messages. */
-  get name(): string {
-    return `engine#${this.id}`;
+    this.name = `engine#${id}`;
   }
 
   /** Marked detached (or unlinked): every call but barrier and put gets -ESRCH. */

@@ -5,6 +5,7 @@
  */
 import type { module_struct, percpu_counters } from '../../types/module.js';
 import type { task_struct } from '../../types/task.js';
+import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
 import { isPreemption, type Scheduler } from '../sched/scheduler.js';
@@ -15,6 +16,7 @@ import { Module } from './module.js';
 import { KernelPanic } from './panic.js';
 import { PercpuCounters } from './percpu.js';
 import type { ProgramEvent } from './program.js';
+import { checkProgram } from './program-check.js';
 import { reaperThread } from './reap.js';
 import { Rcu } from './rcu.js';
 import { Task } from './task.js';
@@ -99,6 +101,9 @@ export class Kernel {
    * @throws `UtraceUsageError` when `nr_cpus` is not an integer from 1 to 1024.
    */
   constructor(options: KernelOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new UtraceUsageError('kernel-options', `Kernel: options must be an object such as { nr_cpus: 2 }, or left out; got ${describeArg(options)}`);
+    }
     const cpus = options.nr_cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {
       throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${String(cpus)}`);
@@ -128,6 +133,10 @@ export class Kernel {
     if (typeof comm !== 'string' || !Array.isArray(program)) {
       throw new UtraceUsageError('spawn-arguments', 'Kernel.spawn(comm, program): comm is a string and program an array of events (sys, exec, clone, raise, wait, exit)');
     }
+    if (typeof options !== 'object' || options === null) {
+      throw new UtraceUsageError('spawn-arguments', `Kernel.spawn(comm, program, options): options must be an object such as { kthread: true }, or left out; got ${describeArg(options)}`);
+    }
+    checkProgram(program, 'Kernel.spawn');
     return this.createTask(comm, program, null, options.kthread ?? false, true) as unknown as task_struct;
   }
 
@@ -155,6 +164,9 @@ export class Kernel {
     if (typeof fn !== 'function') {
       throw new UtraceUsageError('tracer-arguments', 'Kernel.tracer(name, fn): fn is an async function run as the tracer thread');
     }
+    if (typeof name !== 'string') {
+      throw new UtraceUsageError('tracer-arguments', `Kernel.tracer(name, fn): name is a string, shown in traces and timelines; got ${describeArg(name)}`);
+    }
     const thread = new TracerThread(this.threads.length, name, fn);
     this.threads.push(thread);
     return {
@@ -172,6 +184,9 @@ export class Kernel {
    * @param value - its initial value.
    */
   kmalloc<T>(label: string, value: T): KBox<T> {
+    if (typeof label !== 'string') {
+      throw new UtraceUsageError('kmalloc-arguments', `Kernel.kmalloc(label, value): label is a string naming the data in messages; got ${describeArg(label)}`);
+    }
     const box = new KBox<T>(this, label, value);
     this.allocations.push(box as KBox<unknown>);
     return box;
@@ -193,6 +208,9 @@ export class Kernel {
 
   /** Loads a module: ops naming it as `owner` run its code. */
   load_module(name: string): module_struct {
+    if (typeof name !== 'string') {
+      throw new UtraceUsageError('module-arguments', `Kernel.load_module(name): name is a string naming the module in messages; got ${describeArg(name)}`);
+    }
     const m = new Module(name, this.id);
     this.modules.push(m);
     return m;
@@ -205,6 +223,9 @@ export class Kernel {
 
   /** Makes the next `n` allocations of utrace structures fail (-ENOMEM), for fault tests. */
   fail_next_allocations(n: number): void {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      throw new UtraceUsageError('fail-allocations', `Kernel.fail_next_allocations(n): n is how many allocations fail, an integer of at least 0; got ${describeArg(n)}`);
+    }
     this.allocFailures = n;
   }
 
@@ -317,6 +338,16 @@ export class Kernel {
    * or tracer code threw an error of its own (rethrown as is).
    */
   async run(scheduler: Scheduler, options: RunOptions = {}): Promise<ExecutionOutcome> {
+    if (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.pick !== 'function') {
+      throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler): pass a Scheduler, an object with pick(point) (RoundRobinScheduler, RandomScheduler, ...); got ${describeArg(scheduler)}`);
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): options must be an object such as { maxSteps: 1000 }, or left out; got ${describeArg(options)}`);
+    }
+    const limit: unknown = options.maxSteps;
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {
+      throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): maxSteps must be a positive integer; got ${describeArg(limit)}`);
+    }
     if (this.#ran) throw new UtraceUsageError('run-once', 'Kernel.run: a kernel runs once; build a new Kernel for another run');
     if (runningKernel() !== null) {
       throw new UtraceUsageError('one-run-at-a-time', 'Kernel.run: another kernel is running in this process; await its run first');
@@ -341,9 +372,11 @@ export class Kernel {
     try {
       const runnable: number[] = [];
       while (this.failure === undefined) {
-        runnable.length = 0;
-        for (const t of this.threads) if (t.runnable()) runnable.push(t.id);
-        if (runnable.length === 0) {
+        // Filled in place; the length is set only when it changes (setting it is slow).
+        let n = 0;
+        for (const t of this.threads) if (t.runnable()) runnable[n++] = t.id;
+        if (runnable.length !== n) runnable.length = n;
+        if (n === 0) {
           this.current = null;
           this.#checkDeadlock();
           break;

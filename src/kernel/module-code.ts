@@ -37,3 +37,36 @@ export function runModuleCode<T>(kernel: Kernel, engine: EngineRecord, name: str
     kernel.callback = saved;
   }
 }
+
+/**
+ * {@link runModuleCode} for a callback: calls `fn(...args)` as code of `engine`'s module,
+ * without a closure per call.
+ * @internal
+ */
+export function callModuleCode(
+  kernel: Kernel,
+  engine: EngineRecord,
+  name: string,
+  fn: (...a: unknown[]) => unknown,
+  args: readonly unknown[],
+): unknown {
+  const owner = engine.owner;
+  if (owner !== undefined && owner.state === 'unloaded') {
+    kernel.fail(
+      'module-code-after-unload',
+      `${name} of ${engine.name} ran after module ${owner.name} was unloaded: detach and wait for every callback (utrace_barrier, or the per-CPU counters in module_unload) before unloading`,
+      owner.unloadedAt ? [owner.unloadedAt] : [],
+    );
+  }
+  const saved = kernel.callback;
+  kernel.callback = { task: engine.task, engine, name };
+  try {
+    return fn(...args);
+  } catch (e) {
+    if (e instanceof KernelPanic) throw e;
+    kernel.oops(`${name} of ${engine.name} threw: ${e instanceof Error ? e.message : String(e)}`);
+    return OOPSED;
+  } finally {
+    kernel.callback = saved;
+  }
+}

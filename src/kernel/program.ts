@@ -3,6 +3,7 @@
  * program ends without `exit` exits with code 0.
  * @packageDocumentation
  */
+import { checkProgram, eventInteger, eventSignal, eventString, badEvent } from './program-check.js';
 
 /**
  * A system call: entry report, the call itself, exit report.
@@ -92,6 +93,8 @@ export type ProgramEvent = SyscallEvent | ExecEvent | CloneEvent | RaiseEvent | 
  * @public
  */
 export function sys(nr: number, ...args: number[]): SyscallEvent {
+  eventInteger(nr, 'the system call number', 'sys');
+  for (const a of args) eventInteger(a, 'a system call argument', 'sys');
   return { kind: 'syscall', nr, args };
 }
 
@@ -105,6 +108,7 @@ export function sys(nr: number, ...args: number[]): SyscallEvent {
  * @public
  */
 export function exec(filename: string): ExecEvent {
+  eventString(filename, 'the file name', 'exec');
   return { kind: 'exec', filename };
 }
 
@@ -118,6 +122,10 @@ export function exec(filename: string): ExecEvent {
  * @public
  */
 export function clone(program: readonly ProgramEvent[], options: { flags?: number; comm?: string } = {}): CloneEvent {
+  checkProgram(program, 'clone');
+  if (typeof options !== 'object' || options === null) badEvent('clone', 'options must be an object { flags, comm }', options);
+  if (options.flags !== undefined) eventInteger(options.flags, 'clone flags', 'clone');
+  if (options.comm !== undefined) eventString(options.comm, 'the child name', 'clone');
   return { kind: 'clone', flags: options.flags ?? 0, comm: options.comm ?? 'child', program };
 }
 
@@ -131,6 +139,7 @@ export function clone(program: readonly ProgramEvent[], options: { flags?: numbe
  * @public
  */
 export function raise(signo: number): RaiseEvent {
+  eventSignal(signo, 'raise');
   return { kind: 'raise', signo };
 }
 
@@ -157,5 +166,6 @@ export function wait(): WaitEvent {
  * @public
  */
 export function exit(code = 0): ExitEvent {
+  eventInteger(code, 'the exit code', 'exit');
   return { kind: 'exit', code };
 }

@@ -19,7 +19,7 @@ import {
 } from '../constants/resume-actions.js';
 import { DETACHED_OPS, ENGINE_STOP, EngineHandle, type EngineRecord } from './engine.js';
 import type { Kernel } from './kernel.js';
-import { OOPSED, runModuleCode } from './module-code.js';
+import { callModuleCode, OOPSED } from './module-code.js';
 import {
   clear_engine_wants_stop,
   mark_engine_wants_stop,
@@ -50,16 +50,9 @@ export function init_report(): Report {
   return { result: 0, action: UTRACE_RESUME, resume_action: UTRACE_RESUME, detaches: false, spurious: true };
 }
 
-const callbackHandles = new WeakMap<EngineRecord, EngineHandle>();
-
 /** The handle a callback is given: the engine in state `'in-callback'`. @internal */
 export function callbackHandle(engine: EngineRecord): EngineHandle {
-  let h = callbackHandles.get(engine);
-  if (h === undefined) {
-    h = new EngineHandle(engine, 'in-callback');
-    callbackHandles.set(engine, h);
-  }
-  return h;
+  return (engine.callbackHandle ??= new EngineHandle(engine, 'in-callback'));
 }
 
 const ACTION_NAMES = ['UTRACE_STOP', 'UTRACE_INTERRUPT', 'UTRACE_REPORT', 'UTRACE_SINGLESTEP', 'UTRACE_BLOCKSTEP', 'UTRACE_RESUME', 'UTRACE_DETACH'];
@@ -102,7 +95,7 @@ export function* invoke(
   if (kernel.tracing) kernel.log(`start_callback: ${name} of ${engine.name} (utrace->reporting = ${engine.name})`);
   kernel.inFlight.set(engine, kernel.stepRef(`${name} of ${engine.name} started`));
   yield;
-  const disabled = engine.disabledSince.get(eventBit);
+  const disabled = engine.disabledSince.size === 0 ? undefined : engine.disabledSince.get(eventBit);
   if (disabled !== undefined) {
     kernel.fail(
       'callback-after-sync',
@@ -116,7 +109,7 @@ export function* invoke(
   if (typeof fn !== 'function') {
     kernel.oops(`${engine.name} asked for the event of ${name} but its ops have no ${name}`);
   } else {
-    const value = runModuleCode(kernel, engine, name, () => fn(...args(handle)));
+    const value = callModuleCode(kernel, engine, name, fn, args(handle));
     if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && (value & UTRACE_RESUME_MASK) <= UTRACE_DETACH) {
       ret = value;
     } else if (value !== OOPSED) {
@@ -232,11 +225,16 @@ export function* report_callbacks(
   args: (report: Report, handle: EngineHandle) => unknown[],
   reverse = false,
 ): ReportStep<void> {
-  const engines = reverse ? [...utrace.attached].reverse() : [...utrace.attached];
-  for (const engine of engines) {
+  // The list as it is now: `utrace.attached` is never changed in place (every change makes
+  // a new array), so this is a snapshot, as a copy would be.
+  const engines = utrace.attached;
+  const count = engines.length;
+  const callbackArgs = (h: EngineHandle): unknown[] => args(report, h);
+  for (let k = 0; k < count; k++) {
+    const engine = engines[reverse ? count - 1 - k : k]!;
     const ops = yield* start_callback(kernel, task, utrace, report, engine, event);
     if (ops === null) continue;
-    const ret = yield* invoke(kernel, engine, ops, name, event, (h) => args(report, h));
+    const ret = yield* invoke(kernel, engine, ops, name, event, callbackArgs);
     finish_callback(kernel, task, utrace, report, engine, ret, name);
   }
 }
@@ -329,7 +327,8 @@ export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
     case UTRACE_INTERRUPT:
       if ((task.utrace_flags & QUIESCE) === 0) break;
       report.action = UTRACE_RESUME;
-      for (const engine of [...utrace.attached]) {
+      // A snapshot: `utrace.attached` is never changed in place.
+      for (const engine of utrace.attached) {
         yield* start_callback(kernel, task, utrace, report, engine, 0);
       }
       break;

@@ -16,7 +16,8 @@ const QUIESCE = 1 << UTRACE_EVENT_INDEX.QUIESCE;
 /** `splice_attaching`: engines attached since the last pass join the list the task reports to. @internal */
 export function splice_attaching(utrace: UtraceState): void {
   if (utrace.attaching.length > 0) {
-    utrace.attached.push(...utrace.attaching);
+    // A new array, never a change in place: a reporting pass walks the array it started with.
+    utrace.attached = utrace.attached.concat(utrace.attaching);
     utrace.attaching = [];
   }
   utrace.pending_attach = false;

@@ -90,7 +90,9 @@ function* do_signal_stop(kernel: Kernel, task: Task): ReportStep<void> {
   task.state = 'stopped';
   task.nvcsw++;
   if (kernel.tracing) kernel.log(`${task} stops (job control)`);
-  yield { until: () => task.state !== 'stopped', what: `SIGCONT to ${task}` };
+  // Only SIGCONT or SIGKILL (state 'running') ends the stop: utrace_do_stop turning it into
+  // TASK_TRACED, and the wakeup back to TASK_STOPPED, leave the task asleep here, as in K6.
+  yield { until: () => task.state === 'running', what: `SIGCONT to ${task}` };
 }
 
 /**

@@ -23,7 +23,7 @@ import { splice_attaching } from './reset.js';
 import { get_signal, send_signal } from './signal.js';
 import { SIGKILL } from './signals.js';
 import { EXIT_ZOMBIE, type Task, type UtraceState } from './task.js';
-import type { Step } from './threads.js';
+import type { Step, Wait } from './threads.js';
 
 const bit = (name: keyof typeof UTRACE_EVENT_INDEX): number => 1 << UTRACE_EVENT_INDEX[name];
 const SYSCALL_ENTRY = bit('SYSCALL_ENTRY');
@@ -176,8 +176,9 @@ function describe(ev: ProgramEvent): string {
 export function* taskMain(kernel: Kernel, task: Task): Step {
   let code = 0;
   let signal = 0;
+  const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
   for (const ev of task.program) {
-    yield { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
+    yield woken;
     if (task.fatal) break;
     if (kernel.tracing) kernel.log(`${task} ${describe(ev)}`);
     if (ev.kind === 'exit') {

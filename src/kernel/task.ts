@@ -19,8 +19,11 @@ export const EXIT_DEAD: 32 = 32;
  * @internal
  */
 export class UtraceState {
-  /** Engines the task reports to, in attach order. */
-  attached: EngineRecord[] = [];
+  /**
+   * Engines the task reports to, in attach order. Replaced, never changed in place: a
+   * reporting pass walks the array it started with.
+   */
+  attached: readonly EngineRecord[] = [];
   /** Engines attached since the last reporting pass began. */
   attaching: EngineRecord[] = [];
   /** The engine whose callback is between start_callback and finish_callback. */

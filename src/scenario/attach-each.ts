@@ -44,6 +44,9 @@ export function attachEach<const O extends utrace_engine_ops<D>, D>(
   data: D,
   events: number,
 ): utrace_engine<attach_state<O>, D, O>[] {
+  if (!Array.isArray(tasks)) {
+    throw new UtraceUsageError('attach-each', `attachEach(tasks, ops, data, events): tasks must be an array of task_struct (Kernel.spawn); got ${tasks === null ? 'null' : typeof tasks}`);
+  }
   return tasks.map((task) => {
     const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
     if (IS_ERR(engine)) {

@@ -8,7 +8,7 @@ import { UtraceUsageError } from '../errors.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { Execute, ExecutionOutcome, ThreadInfo } from '../sched/execution.js';
 import { isPreemption, type Scheduler, type SchedulingPoint } from '../sched/scheduler.js';
-import type { Scenario } from './scenario.js';
+import { isScenario, type Scenario } from './scenario.js';
 
 /**
  * Options of {@link scenarioExecute}.
@@ -97,6 +97,10 @@ class RecordingScheduler implements Scheduler {
  * @public
  */
 export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOptions = {}): Execute {
+  if (!isScenario(scenario)) throw new UtraceUsageError('scenario', 'scenarioExecute(scenario): pass a scenario made by defineScenario');
+  if (typeof options !== 'object' || options === null) {
+    throw new UtraceUsageError('scenario', 'scenarioExecute(scenario, options): options must be an object such as { trace: true }, or left out');
+  }
   const trace = options.trace ?? false;
   const kernelOptions = { ...scenario.kernel, trace };
   const runOptions = scenario.maxSteps === undefined ? {} : { maxSteps: scenario.maxSteps };

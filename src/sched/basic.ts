@@ -2,6 +2,8 @@
  * The two everyday schedulers: round robin and seeded random.
  * @packageDocumentation
  */
+import { describeArg } from '../constants/integer-arg.js';
+import { UtraceUsageError } from '../errors.js';
 import { SeededRandom } from './prng.js';
 import type { Scheduler, SchedulingPoint } from './scheduler.js';
 
@@ -30,6 +32,9 @@ export class RandomScheduler implements Scheduler {
    * @param seed - any 32-bit integer.
    */
   constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+      throw new UtraceUsageError('bad-option', `RandomScheduler: seed must be an integer; got ${describeArg(seed)}`);
+    }
     this.#random = new SeededRandom(seed);
   }
 

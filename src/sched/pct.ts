@@ -35,12 +35,12 @@ export class PctScheduler implements Scheduler {
    * @param expectedSteps - an estimate of the run's length in steps, an integer of at least 1.
    */
   constructor(seed: number, depth: number, expectedSteps: number) {
-    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${String(seed)}`);
     if (!Number.isInteger(depth) || depth < 1) {
-      throw new UtraceUsageError('bad-option', `PctScheduler: depth must be an integer of at least 1, got ${depth}`);
+      throw new UtraceUsageError('bad-option', `PctScheduler: depth must be an integer of at least 1, got ${String(depth)}`);
     }
     if (!Number.isInteger(expectedSteps) || expectedSteps < 1) {
-      throw new UtraceUsageError('bad-option', `PctScheduler: expectedSteps must be an integer of at least 1, got ${expectedSteps}`);
+      throw new UtraceUsageError('bad-option', `PctScheduler: expectedSteps must be an integer of at least 1, got ${String(expectedSteps)}`);
     }
     this.#random = new SeededRandom(seed);
     const points = new Int32Array(depth - 1);

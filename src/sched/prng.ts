@@ -1,3 +1,6 @@
+import { describeArg } from '../constants/integer-arg.js';
+import { UtraceUsageError } from '../errors.js';
+
 /**
  * A small seeded pseudo-random generator (SplitMix32), so that seeded strategies give the
  * same sequence on every machine and every Node version.
@@ -8,6 +11,9 @@ export class SeededRandom {
 
   /** Seeds the generator; any 32-bit integer is a valid seed. */
   constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+      throw new UtraceUsageError('bad-option', `SeededRandom: seed must be an integer; got ${describeArg(seed)}`);
+    }
     this.#state = seed >>> 0;
   }
 
@@ -22,6 +28,9 @@ export class SeededRandom {
 
   /** Next value, uniform over the integers in [0, n); `n` must be a positive integer. */
   below(n: number): number {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new UtraceUsageError('bad-option', `SeededRandom.below(n): n must be a positive integer; got ${describeArg(n)}`);
+    }
     return this.nextU32() % n;
   }
 }

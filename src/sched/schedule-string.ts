@@ -71,6 +71,9 @@ export class ScheduleFormatError extends Error {
  * @public
  */
 export function encodeSchedule(schedule: readonly number[]): string {
+  if (!Array.isArray(schedule)) {
+    throw new UtraceUsageError('bad-option', `encodeSchedule: schedule must be an array of thread ids; got ${schedule === null ? 'null' : typeof schedule}`);
+  }
   let out = SCHEDULE_STRING_PREFIX;
   let i = 0;
   const n = schedule.length;

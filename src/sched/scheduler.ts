@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+import { UtraceUsageError } from '../errors.js';
 
 /**
  * What a scheduler is shown at one scheduling point.
@@ -43,5 +44,8 @@ export interface Scheduler {
  * @public
  */
 export function isPreemption(point: SchedulingPoint, chosen: number): boolean {
+  if (typeof point !== 'object' || point === null || !Array.isArray(point.runnable)) {
+    throw new UtraceUsageError('bad-option', `isPreemption(point, chosen): point must be a SchedulingPoint { step, runnable, previous }; got ${point === null ? 'null' : typeof point}`);
+  }
   return point.previous !== -1 && chosen !== point.previous && point.runnable.includes(point.previous);
 }

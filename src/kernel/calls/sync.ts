@@ -18,8 +18,10 @@ const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
  * The kernel side of utrace_set_events_sync: utrace_set_events until it returns something
  * other than -EINPROGRESS, waiting in between until the callback in progress finishes.
  * -EALREADY while report_death runs is waited out too, even when `release_task` has already
- * flagged the reap (the reap is deferred until the death reports are done); -EALREADY after
- * the reap began, with no death report left, becomes -ESRCH (report_reap is running).
+ * flagged the reap (the reap is deferred until the death reports are done). -EALREADY with no
+ * death report running has nothing to wait for and becomes -ESRCH: either the reap began
+ * (report_reap is running) or the call newly sets DEATH or QUIESCE on a task that is already
+ * dead, whose death report is over.
  * @returns 0, -ESRCH or, when `interruptible`, -ERESTARTSYS.
  * @internal
  */
@@ -36,12 +38,16 @@ export async function setEventsSync(
   // clears nothing and cannot see the callback still in progress: the 0 guarantee is
   // recorded for these bits, and a wake by a signal alone is -ERESTARTSYS, not a retry.
   const cleared = engine.flags & ~ENGINE_STOP & ~events;
-  for (;;) {
+  for (let first = true; ; first = false) {
     recheck();
-    const ret = setEvents(kernel, task, engine, events);
+    let ret = setEvents(kernel, task, engine, events);
+    // A 0 that cleared nothing new says nothing of a callback still running for an event an
+    // earlier utrace_set_events cleared with -EINPROGRESS: on the first try, wait that
+    // callback out as for -EINPROGRESS. Callbacks started after this call see the new flags.
+    if (ret === 0 && first && calledWhileInCallback(kernel, task, engine)) ret = -115;
     if (ret === 0) recordDisabled(kernel, engine, cleared);
     if (ret === 0 || ret === -3) return ret;
-    if (ret === -114 && task.utrace?.reap === true && !task.utrace.death) return -3;
+    if (ret === -114 && task.utrace?.death !== true) return -3;
     if (interruptible && thread.signalPending) {
       thread.signalPending = false;
       return -512;
@@ -58,6 +64,11 @@ export async function setEventsSync(
       return -512;
     }
   }
+}
+
+/** A callback of `engine` is in progress on a running `task` other than the caller. */
+function calledWhileInCallback(kernel: Kernel, task: Task, engine: EngineRecord): boolean {
+  return task.utrace?.reporting === engine && !task.stoppedOrTraced && task.exit_state === 0 && kernel.current !== task.thread;
 }
 
 /**

@@ -1,0 +1,1042 @@
+/**
+ * Runs one generated {@link Scenario} on the kernel and checks it against the model
+ * (`model.ts`): every call's return value as it returns, the callbacks as they run, the
+ * invariants at every scheduling point, and after the run the guarantees that need the
+ * whole schedule (-EINPROGRESS exactly when a callback was in progress, every enabled event
+ * reported exactly once to every engine eligible for it).
+ *
+ * Reads of kernel-internal state are confined to {@link view}, {@link threadOf} and
+ * {@link checkInvariants}: what a tracer sees of a task (stopped, exited) and the
+ * bookkeeping the invariants are about (reference counts, task lists).
+ */
+import {
+  clone,
+  exec,
+  exit,
+  find_get_pid,
+  IS_ERR,
+  KBox,
+  Kernel,
+  kill,
+  PTR_ERR,
+  raise,
+  RandomScheduler,
+  rcu_read_section,
+  schedule,
+  synchronize_rcu,
+  sys,
+  UTRACE_ATTACH_CREATE,
+  UTRACE_ATTACH_EXCLUSIVE,
+  UTRACE_ATTACH_MATCH_DATA,
+  UTRACE_ATTACH_MATCH_OPS,
+  utrace_attach_pid,
+  utrace_attach_task,
+  utrace_barrier,
+  utrace_clear_events_sync,
+  utrace_control,
+  utrace_detach_sync,
+  utrace_engine_get,
+  utrace_engine_put,
+  utrace_examiner_init,
+  utrace_finish_examine,
+  utrace_prepare_examine,
+  utrace_set_events,
+  utrace_set_events_sync,
+  UTRACE_SIGNAL_IGN,
+  UTRACE_SYSCALL_ABORT,
+  wait,
+  type ExecutionOutcome,
+  type ProgramEvent,
+  type Scheduler,
+  type SchedulingPoint,
+  type task_struct,
+  type TracerHandle,
+  type utrace_engine_ops,
+} from '../../../src/index.js';
+import type { EngineHandle, EngineRecord } from '../../../src/kernel/engine.js';
+import type { Task } from '../../../src/kernel/task.js';
+import { ReplayScheduler } from '../../../src/sched/replay.js';
+import { encodeSchedule } from '../../../src/sched/schedule-string.js';
+import {
+  afterBarrier,
+  afterControl,
+  afterDetachSync,
+  afterGet,
+  afterSetEvents,
+  afterSetEventsSync,
+  AN_ENGINE,
+  beforeSetEventsSync,
+  bitIndexes,
+  callbackBits,
+  CLONE,
+  DEATH,
+  DEATH_EVENTS,
+  DETACH,
+  EINPROGRESS,
+  ENGINE_STOP_BIT,
+  EngineModel,
+  ENOENT,
+  ERESTARTSYS,
+  ESRCH,
+  EXEC,
+  EXIT,
+  expectAttachCreate,
+  expectBarrier,
+  expectControl,
+  expectDetachSync,
+  expectFinishExamine,
+  expectGet,
+  expectKill,
+  expectLookup,
+  expectPrepareExamine,
+  expectSetEvents,
+  expectSetEventsSync,
+  REAP,
+  RESUME,
+  SYSCALL_ENTRY,
+  SYSCALL_EXIT,
+  type Allowed,
+  type BitState,
+  type Match,
+  type TaskView,
+} from './model.js';
+import { DRAIN_UNTIL_EXIT, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
+
+const EXIT_DEAD = 32;
+const SIGKILL = 9;
+const SIGCONT = 18;
+const CLONE_VFORK = 0x4000;
+/** Watchdog ticks a tracer may stay blocked in an interruptible call before it is interrupted. */
+const WATCHDOG_TICKS = 40;
+const MAX_STEPS = 40_000;
+
+/** What one run checked. */
+export interface RunStats {
+  /** Scheduling steps the kernel took. */
+  readonly steps: number;
+  /** API calls whose result was checked against the model. */
+  readonly calls: number;
+  /** Callback bodies run (each checked). */
+  readonly callbacks: number;
+  /** (engine, event) pairs where the engine was certainly eligible, so exactly one callback was required. */
+  readonly eligible: number;
+  /** Post-run checks of -EINPROGRESS / barrier results against the callbacks in progress. */
+  readonly inProgressChecks: number;
+}
+
+/** The result of one run: its statistics, what broke, and the kernel's outcome. */
+export interface RunResult {
+  readonly stats: RunStats;
+  /** Model violations, invariant breaks, a failed outcome or an error thrown by the run. */
+  readonly problems: readonly string[];
+  readonly outcome: ExecutionOutcome | undefined;
+}
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** Keep the kernel's trace (for the report of a failure). */
+  readonly trace?: boolean;
+  /** Replay this schedule (e.g. a failure's) instead of the scenario's seeded random one. */
+  readonly replay?: readonly number[];
+}
+
+/** Clock: records each step's thread and checks the invariants before each step. */
+class Clock implements Scheduler {
+  step = -1;
+  thread = -1;
+  readonly picks: number[] = [];
+  readonly byThread = new Map<number, number[]>();
+
+  constructor(
+    readonly inner: Scheduler,
+    readonly before: () => void,
+  ) {}
+
+  pick(point: SchedulingPoint): number {
+    this.before();
+    const chosen = this.inner.pick(point);
+    this.step = point.step;
+    this.thread = chosen;
+    this.picks.push(chosen);
+    let list = this.byThread.get(chosen);
+    if (list === undefined) this.byThread.set(chosen, (list = []));
+    list.push(point.step);
+    return chosen;
+  }
+
+  /** Whether `thread` took a step strictly between steps `a` and `b`. */
+  steppedBetween(thread: number, a: number, b: number): boolean {
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const steps = this.byThread.get(thread) ?? [];
+    // First index with step > lo.
+    let l = 0;
+    let h = steps.length;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (steps[m]! <= lo) l = m + 1;
+      else h = m;
+    }
+    return l < steps.length && steps[l]! < hi;
+  }
+
+  /** Steps of `thread` just before and just after its step `s`. */
+  around(thread: number, s: number): { prev: number; next: number } {
+    const steps = this.byThread.get(thread) ?? [];
+    let l = 0;
+    let h = steps.length;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (steps[m]! < s) l = m + 1;
+      else h = m;
+    }
+    return { prev: l > 0 ? steps[l - 1]! : Number.NEGATIVE_INFINITY, next: l + 1 < steps.length ? steps[l + 1]! : Number.POSITIVE_INFINITY };
+  }
+
+  lastStepOf(thread: number): number {
+    const steps = this.byThread.get(thread);
+    return steps === undefined || steps.length === 0 ? -1 : steps[steps.length - 1]!;
+  }
+}
+
+/** A program the fuzzer built: its events' occurrence ids and the step at which the task fetched each. */
+interface ProgInfo {
+  readonly spec: readonly EvSpec[];
+  /** Occurrence id of event i (sys/exec/clone), else -1. */
+  readonly ids: number[];
+  /** Step at which the task's thread fetched event i (for..of over the program). */
+  readonly fetch: number[];
+  /** Step at which the iteration ended without a break, or -1. */
+  done: number;
+}
+
+interface TaskInfo {
+  readonly task: task_struct;
+  readonly pid: number;
+  readonly prog: ProgInfo;
+  readonly kthread: boolean;
+}
+
+interface Body {
+  readonly step: number;
+  readonly thread: number;
+  readonly name: string;
+  readonly occ: number;
+  readonly resumed: boolean;
+  readonly ret: number | undefined;
+}
+
+interface EngInfo {
+  readonly model: EngineModel;
+  handle: unknown;
+  readonly data: KBox<{ id: number; calls: number }>;
+  readonly rets: readonly number[];
+  readonly task: TaskInfo;
+  readonly owner: number;
+  readonly record: EngineRecord;
+  readonly bodies: Body[];
+  released: number;
+  count: number;
+}
+
+interface TracerState {
+  readonly spec: TracerSpec;
+  handle: TracerHandle | undefined;
+  done: boolean;
+  /** A signal may be pending (interrupt_self or the watchdog), not yet consumed by -ERESTARTSYS. */
+  signalMaybe: boolean;
+  /** Watchdog tick at which it blocked in an interruptible call, or null. */
+  blockedSince: number | null;
+}
+
+interface PostCheck {
+  readonly engine: EngInfo;
+  readonly step: number;
+  readonly what: string;
+  /**
+   * `einprogress-iff`: -EINPROGRESS exactly when a callback of the engine was in progress;
+   * `einprogress-only-if`: -EINPROGRESS only then; `not-in-callback`: no callback was in
+   * progress; `sync`: a *_sync call returned 0, so no callback for an event outside
+   * `events` was in progress (SPEC §2).
+   */
+  readonly kind: 'einprogress-iff' | 'einprogress-only-if' | 'not-in-callback' | 'sync';
+  readonly ret: number;
+  /** For `sync`: the events the call left enabled. */
+  readonly events?: number;
+}
+
+const describeAllowed = (a: Allowed): string => [...a.values].map((v) => (v === AN_ENGINE ? 'an engine' : String(v))).join(' | ');
+
+/**
+ * Runs `sc` once and checks it. Never throws for a kernel or model problem: those are in
+ * `problems`.
+ */
+export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
+  const kernel = new Kernel({
+    nr_cpus: sc.cpus,
+    trace: options.trace ?? false,
+    arch_has_single_step: sc.archSingleStep,
+    arch_has_block_step: sc.archBlockStep,
+  });
+  const arch = { singleStep: sc.archSingleStep, blockStep: sc.archBlockStep };
+  const problems: string[] = [];
+  let calls = 0;
+  let callbacks = 0;
+  let eligibleCount = 0;
+  const clock = new Clock(options.replay ? new ReplayScheduler(options.replay) : new RandomScheduler(sc.seed), () => checkInvariants());
+  const problem = (text: string): void => {
+    if (problems.length < 12) problems.push(`step ${clock.step}: ${text}`);
+  };
+
+  // ---- programs -------------------------------------------------------------------------
+  const progByComm = new Map<string, ProgInfo>();
+  const occurrences = new Map<number, { prog: ProgInfo; index: number }>();
+  let nextOcc = 1000;
+  let programCount = 0;
+  const build = (spec: readonly EvSpec[], comm: string): ProgramEvent[] => {
+    programCount++;
+    const info: ProgInfo = { spec, ids: [], fetch: [], done: -1 };
+    progByComm.set(comm, info);
+    const events: ProgramEvent[] = spec.map((ev, index) => {
+      let id = -1;
+      let out: ProgramEvent;
+      switch (ev.k) {
+        case 'sys':
+          id = nextOcc++;
+          out = sys(id, index);
+          break;
+        case 'exec':
+          id = nextOcc++;
+          out = exec(`/bin/p${id}`);
+          break;
+        case 'clone': {
+          id = nextOcc++;
+          const comm2 = `c${id}`;
+          out = clone(build(ev.child, comm2), { flags: ev.vfork ? CLONE_VFORK : 0, comm: comm2 });
+          break;
+        }
+        case 'raise':
+          out = raise(ev.sig);
+          break;
+        case 'wait':
+          out = wait();
+          break;
+        case 'exit':
+          out = exit(ev.code);
+          break;
+      }
+      info.ids.push(id);
+      if (id >= 0) occurrences.set(id, { prog: info, index });
+      return out;
+    });
+    // The task's thread walks its program with for..of: record the step of each fetch, the
+    // lower bound of that event's reporting passes (and the upper bound of the last one's).
+    Object.defineProperty(events, Symbol.iterator, {
+      value: function* (): Generator<ProgramEvent> {
+        for (let i = 0; i < events.length; i++) {
+          info.fetch[i] = clock.step;
+          yield events[i]!;
+        }
+        info.done = clock.step;
+      },
+    });
+    return events;
+  };
+
+  // ---- tasks ----------------------------------------------------------------------------
+  const tasks = new Map<number, TaskInfo>();
+  const taskList: TaskInfo[] = [];
+  const allTaskObjects = new Set<Task>();
+  const killSteps = new Map<number, number[]>();
+  sc.tasks.forEach((t, i) => {
+    const comm = `t${i}`;
+    const task = kernel.spawn(comm, build(t.program, comm), { kthread: t.kthread });
+    const info: TaskInfo = { task, pid: task.pid, prog: progByComm.get(comm)!, kthread: t.kthread };
+    tasks.set(task.pid, info);
+    taskList.push(info);
+  });
+  const maxPid = programCount;
+  /** Every task the tracers can know of, in pid order (children once they exist). */
+  const knownTasks = (): TaskInfo[] => {
+    for (let pid = 1; pid <= maxPid; pid++) {
+      if (tasks.has(pid)) continue;
+      const task = kernel.find_task_by_pid(pid);
+      if (task === undefined) continue;
+      const prog = progByComm.get(task.comm);
+      if (prog === undefined) continue;
+      const info: TaskInfo = { task, pid, prog, kthread: false };
+      tasks.set(pid, info);
+      taskList.push(info);
+    }
+    return taskList;
+  };
+  const view = (t: TaskInfo): TaskView => {
+    const task = t.task as unknown as Task;
+    return {
+      exited: t.task.exit_state !== 0,
+      reaped: t.task.exit_state === EXIT_DEAD,
+      stopped: task.state === 'traced' || task.state === 'stopped',
+      kthread: t.kthread,
+    };
+  };
+  const threadOf = (t: TaskInfo): number => (t.task as unknown as Task).thread.id;
+
+  // ---- engines and callbacks ------------------------------------------------------------
+  const engines = new Map<number, EngInfo>();
+  const engineList: EngInfo[] = [];
+  let nextEngine = 1;
+
+  const onBody = (name: string, handle: unknown, occ: number, resumed: boolean): number | undefined => {
+    const box = (handle as EngineHandle).data as KBox<{ id: number; calls: number }>;
+    const value = box.value;
+    value.calls++;
+    const E = engines.get(value.id);
+    if (E === undefined) {
+      problem(`${name} called for an engine the tracers never attached`);
+      return RESUME;
+    }
+    callbacks++;
+    const step = clock.step;
+    const thread = clock.thread;
+    checkCallbackAllowed(E, name, step, thread);
+    const n = E.count++;
+    const r = E.rets[n % E.rets.length]!;
+    let action = r & 7;
+    if (action === 7) action = RESUME;
+    const extra = (r & 8) !== 0;
+    let ret: number | undefined;
+    if (name === 'report_reap') {
+      ret = undefined;
+      E.model.maybeDetached = true;
+      E.model.allOff(step, false, 'report_reap ran (the final event)');
+    } else {
+      if (name === 'report_death') action = action === DETACH ? DETACH : RESUME;
+      else if (action === DETACH && E.model.opsKind === 0) action = RESUME;
+      ret = action;
+      if (name === 'report_syscall_entry' && extra) ret |= UTRACE_SYSCALL_ABORT;
+      if (name === 'report_signal' && extra) ret |= UTRACE_SIGNAL_IGN;
+      E.model.wantsStop = 'maybe';
+      if (action === DETACH) {
+        E.model.maybeDetached = true;
+        E.model.callbackDetachSteps.push(step);
+        E.model.allOff(step, false, `${name} returned UTRACE_DETACH`);
+      }
+    }
+    E.bodies.push({ step, thread, name, occ, resumed, ret });
+    return ret;
+  };
+
+  /** No callback for an event after a call that returned 0 (or a grace-ended -EINPROGRESS) disabled it. */
+  const checkCallbackAllowed = (E: EngInfo, name: string, step: number, thread: number): void => {
+    if (step > E.model.reapOnlyFrom && name !== 'report_reap') {
+      problem(`${name} of engine ${E.model.id} ran after utrace_detach_sync/set_events_sync returned -ESRCH at step ${E.model.reapOnlyFrom}: only report_reap may still come (SPEC §2)`);
+      return;
+    }
+    let blocking: BitState | undefined;
+    for (const b of bitIndexes(callbackBits(name))) {
+      const st = E.model.bits[b]!;
+      if (st.kind !== 'off') return;
+      if (step <= st.since) return;
+      if (st.grace && step <= st.hardFrom && !clock.steppedBetween(thread, st.since, step)) return;
+      blocking = st;
+    }
+    if (blocking !== undefined && blocking.kind === 'off') {
+      problem(
+        `${name} of engine ${E.model.id} ran at step ${step} on thread ${thread}, after ${blocking.why} at step ${blocking.since}${blocking.grace ? ` (a callback then in progress could finish, but not a later one${Number.isFinite(blocking.hardFrom) ? `, nor any after step ${blocking.hardFrom}` : ''})` : ''}`,
+      );
+    }
+  };
+
+  const occOf = (s: string, prefix: string): number => (s.startsWith(prefix) ? Number(s.slice(prefix.length)) : -1);
+  const makeOps = (): utrace_engine_ops<any> => ({
+    report_quiesce: (_a: number, e: unknown) => onBody('report_quiesce', e, -1, false),
+    report_signal: (_a: number, e: unknown) => onBody('report_signal', e, -1, false),
+    report_clone: (_a: number, e: unknown, _f: number, child: task_struct) => onBody('report_clone', e, occOf(child.comm, 'c'), false),
+    report_jctl: (_a: number, e: unknown) => onBody('report_jctl', e, -1, false),
+    report_exec: (_a: number, e: unknown, _fmt: unknown, bprm: { filename: string }) => onBody('report_exec', e, occOf(bprm.filename, '/bin/p'), false),
+    report_syscall_entry: (a: number, e: unknown, regs: { syscall_nr: number }) => onBody('report_syscall_entry', e, regs.syscall_nr, (a & 0x100) !== 0),
+    report_syscall_exit: (_a: number, e: unknown, regs: { syscall_nr: number }) => onBody('report_syscall_exit', e, regs.syscall_nr, false),
+    report_exit: (_a: number, e: unknown) => onBody('report_exit', e, -1, false),
+    report_death: (e: unknown) => onBody('report_death', e, -1, false),
+    report_reap: (e: unknown) => {
+      onBody('report_reap', e, -1, false);
+      return undefined;
+    },
+    release: (data: KBox<{ id: number }>) => {
+      const E = engines.get(data.value.id);
+      if (E !== undefined) {
+        E.released++;
+        if (E.released > 1) problem(`release ran twice for engine ${E.model.id}`);
+      }
+      kernel.kfree(data as KBox<unknown>);
+      return undefined;
+    },
+  } as unknown as utrace_engine_ops<any>);
+  const opsByKind: Record<OpsKind, utrace_engine_ops<any>> = { 0: makeOps(), 1: makeOps() };
+
+  const register = (handle: unknown, data: KBox<{ id: number; calls: number }>, t: TaskInfo, kind: OpsKind, rets: readonly number[], owner: number): EngInfo => {
+    const id = data.value.id;
+    const E: EngInfo = {
+      model: new EngineModel(id, t.pid, kind, clock.step),
+      handle,
+      data,
+      rets,
+      task: t,
+      owner,
+      record: (handle as EngineHandle).record,
+      bodies: [],
+      released: 0,
+      count: 0,
+    };
+    engines.set(id, E);
+    engineList.push(E);
+    return E;
+  };
+
+  const check = (what: string, allowed: Allowed, ret: number): void => {
+    calls++;
+    if (!allowed.values.has(ret)) problem(`${what} returned ${ret === AN_ENGINE ? 'an engine' : ret}; the model allows ${describeAllowed(allowed)}: ${allowed.rule}`);
+  };
+  const postChecks: PostCheck[] = [];
+
+  /** The callback of `E` may still be between its body and finish_callback (the task has not stepped since). */
+  const finishPending = (E: EngInfo): boolean => {
+    const last = E.bodies[E.bodies.length - 1];
+    if (last === undefined || last.name === 'report_reap') return false;
+    return clock.lastStepOf(last.thread) === last.step;
+  };
+
+  // ---- invariants at every scheduling point ---------------------------------------------
+  function checkInvariants(): void {
+    for (const t of kernel.tasks.values()) allTaskObjects.add(t);
+    const seen = new Set<EngineRecord>();
+    for (const t of allTaskObjects) {
+      const u = t.utrace;
+      if (u === null) continue;
+      for (const list of [u.attached, u.attaching]) {
+        for (const e of list) {
+          if (seen.has(e)) problem(`invariant: ${e.name} is on more than one task list (attached/attaching)`);
+          seen.add(e);
+          if (e.task !== t) problem(`invariant: ${e.name} is on a list of ${t}, not of its own task ${e.task}`);
+          if (!e.linked) problem(`invariant: ${e.name} is on a task list but not marked linked`);
+          if (e.freedAt !== null) problem(`invariant: ${e.name} is on a task list after it was freed`);
+        }
+      }
+    }
+    for (const e of kernel.engines) {
+      if (e.refs < 0) problem(`invariant: ${e.name} has a reference count below zero (${e.refs})`);
+      if (e.freedAt !== null && e.linked) problem(`invariant: ${e.name} was freed while still linked`);
+    }
+  }
+
+  // ---- set-up engines -------------------------------------------------------------------
+  const newData = (): KBox<{ id: number; calls: number }> => kernel.kmalloc(`engine data ${nextEngine}`, { id: nextEngine++, calls: 0 });
+  const owned: EngInfo[][] = sc.tracers.map(() => []);
+  for (const spec of sc.engines) {
+    const t = taskList[spec.task]!;
+    const data = newData();
+    const r = utrace_attach_task(t.task, UTRACE_ATTACH_CREATE, opsByKind[spec.opsKind], data);
+    if (IS_ERR(r)) {
+      // A kernel thread: -EPERM is the documented answer; the data is ours to free.
+      check('utrace_attach_task (set-up)', expectAttachCreate(view(t), false, null, false), PTR_ERR(r as never));
+      kernel.kfree(data as KBox<unknown>);
+      continue;
+    }
+    check('utrace_attach_task (set-up)', expectAttachCreate(view(t), false, null, false), AN_ENGINE);
+    const E = register(r, data, t, spec.opsKind, spec.rets, spec.tracer);
+    owned[spec.tracer]!.push(E);
+    if (spec.opsKind === 1) {
+      const g = utrace_engine_get(E.handle as never);
+      check('utrace_engine_get (set-up)', expectGet(E.model, view(t)), g.ret);
+      afterGet(E.model, g.ret, clock.step);
+      E.handle = g.engine;
+    }
+    const allowed = expectSetEvents(E.model, spec.mask, view(t));
+    const s = utrace_set_events(t.task, E.handle as never, spec.mask);
+    check('utrace_set_events (set-up)', allowed, s.ret);
+    afterSetEvents(E.model, spec.mask, s.ret, clock.step);
+    E.handle = s.engine;
+  }
+
+  // ---- tracer threads -------------------------------------------------------------------
+  const tracers: TracerState[] = sc.tracers.map((spec) => ({ spec, handle: undefined, done: false, signalMaybe: false, blockedSince: null }));
+  let wdTick = 0;
+  const needsWatchdog = sc.tracers.some((t) => t.cmds.some((c) => c.op === 'barrier')) || sc.tracers.some((t) => t.teardown === 'control');
+
+  const live = (k: number): EngInfo[] => owned[k]!.filter((E) => !E.model.gone);
+  const pickEngine = (k: number, e: number): EngInfo | undefined => {
+    const list = live(k);
+    return list.length === 0 ? undefined : list[e % list.length];
+  };
+  const maskFor = (E: EngInfo, mask: number, how: MaskHow): number => {
+    if (how === 'add') return E.model.maybe | mask;
+    if (how === 'clear') return E.model.sure & ~mask & ~ENGINE_STOP_BIT;
+    return mask;
+  };
+  const inRcu = <T>(rcu: boolean, body: () => T): T => (rcu ? (rcu_read_section(body as never) as T) : body());
+
+  const doSetEvents = (E: EngInfo, events: number, rcu: boolean): void => {
+    const tv = view(E.task);
+    const st = E.model.status(tv);
+    const surelyClears = (E.model.sure & ~(events & ~ENGINE_STOP_BIT)) !== 0;
+    const allowed = expectSetEvents(E.model, events, tv);
+    const step = clock.step;
+    const r = inRcu(rcu, () => utrace_set_events(E.task.task, E.handle as never, events));
+    check(`utrace_set_events(engine ${E.model.id}, 0x${events.toString(16)})`, allowed, r.ret);
+    if (st === 'att' && !tv.exited && !tv.stopped && surelyClears) {
+      postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-iff', ret: r.ret });
+    } else if (r.ret === -EINPROGRESS) {
+      postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-only-if', ret: r.ret });
+    }
+    afterSetEvents(E.model, events, r.ret, step);
+    E.handle = r.engine;
+  };
+
+  const doControl = (E: EngInfo, action: number, rcu: boolean): number => {
+    const tv = view(E.task);
+    const st = E.model.status(tv);
+    const allowed = expectControl(E.model, action, tv, arch);
+    const step = clock.step;
+    const pending = finishPending(E);
+    const r = inRcu(rcu, () => utrace_control(E.task.task, E.handle as never, action));
+    check(`utrace_control(engine ${E.model.id}, ${action})`, allowed, r.ret);
+    if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped) {
+      postChecks.push({ engine: E, step, what: 'utrace_control(UTRACE_DETACH)', kind: 'einprogress-iff', ret: r.ret });
+    }
+    afterControl(E.model, action, r.ret, step, tv, pending);
+    E.handle = r.engine;
+    return r.ret;
+  };
+
+  const blockingInterruptible = async <T>(tr: TracerState, body: () => Promise<T>): Promise<T> => {
+    tr.blockedSince = wdTick;
+    try {
+      return await body();
+    } finally {
+      tr.blockedSince = null;
+    }
+  };
+
+  const doBarrier = async (tr: TracerState, E: EngInfo): Promise<number> => {
+    const ret = await blockingInterruptible(tr, () => utrace_barrier(E.task.task, E.handle as never));
+    const step = clock.step;
+    check(`utrace_barrier(engine ${E.model.id})`, expectBarrier(E.model, view(E.task), tr.signalMaybe), ret);
+    if (ret === -ERESTARTSYS) tr.signalMaybe = false;
+    if (ret === 0) postChecks.push({ engine: E, step, what: 'utrace_barrier', kind: 'not-in-callback', ret });
+    afterBarrier(E.model, ret, step);
+    return ret;
+  };
+
+  const doSetEventsSync = async (tr: TracerState, E: EngInfo, events: number, clear: boolean): Promise<void> => {
+    const atCall = view(E.task);
+    const callStep = clock.step;
+    beforeSetEventsSync(E.model, events);
+    const r = await blockingInterruptible(tr, () =>
+      clear ? utrace_clear_events_sync(E.task.task, E.handle as never) : utrace_set_events_sync(E.task.task, E.handle as never, events),
+    );
+    const step = clock.step;
+    const name = clear ? 'utrace_clear_events_sync' : `utrace_set_events_sync(0x${events.toString(16)})`;
+    check(`${name} on engine ${E.model.id}`, expectSetEventsSync(E.model, events, atCall, view(E.task), tr.signalMaybe), r.ret);
+    if (r.ret === 0) postChecks.push({ engine: E, step, what: name, kind: 'sync', ret: 0, events: events & ~ENGINE_STOP_BIT });
+    if (r.ret === -ERESTARTSYS) tr.signalMaybe = false;
+    afterSetEventsSync(E.model, events, r.ret, callStep, step);
+    E.handle = r.engine;
+  };
+
+  const doDetachSync = async (E: EngInfo): Promise<void> => {
+    const atCall = view(E.task);
+    const callStep = clock.step;
+    const r = await utrace_detach_sync(E.task.task, E.handle as never);
+    const step = clock.step;
+    check(`utrace_detach_sync(engine ${E.model.id})`, expectDetachSync(E.model, atCall, view(E.task)), r.ret);
+    if (r.ret === 0) postChecks.push({ engine: E, step, what: 'utrace_detach_sync', kind: 'sync', ret: 0, events: 0 });
+    afterDetachSync(E.model, r.ret, callStep, step);
+    E.handle = r.engine;
+  };
+
+  const doGet = (E: EngInfo, rcu: boolean): void => {
+    const allowed = expectGet(E.model, view(E.task));
+    const r = inRcu(rcu, () => utrace_engine_get(E.handle as never));
+    check(`utrace_engine_get(engine ${E.model.id})`, allowed, r.ret);
+    afterGet(E.model, r.ret, clock.step);
+    E.handle = r.engine;
+  };
+
+  /** Gives up every counted reference and the tracer's pointer, inside a read-side section (the engine may be rcu-only by now). */
+  const putAll = (E: EngInfo): void => {
+    rcu_read_section(() => {
+      while (E.model.refs > 0) {
+        utrace_engine_put(E.handle as never);
+        E.model.refs--;
+      }
+      utrace_engine_put(E.handle as never);
+      E.model.pointer = false;
+      E.model.gone = true;
+    });
+  };
+
+  const doKill = (t: TaskInfo, sig: number): number => {
+    const allowed = expectKill(sig, view(t));
+    const ret = kill(t.task, sig);
+    check(`kill(pid ${t.pid}, ${sig})`, allowed, ret);
+    if (sig === SIGKILL && ret === 0) {
+      let list = killSteps.get(t.pid);
+      if (list === undefined) killSteps.set(t.pid, (list = []));
+      list.push(clock.step);
+    }
+    return ret;
+  };
+
+  const resumeAll = (k: number): void => {
+    for (const E of live(k)) if (E.model.status(view(E.task)) !== 'det') doControl(E, RESUME, false);
+    for (const t of knownTasks()) {
+      const task = t.task as unknown as Task;
+      if (task.state === 'stopped') doKill(t, SIGCONT);
+    }
+  };
+
+  const doAttach = (k: number, cmd: Extract<Cmd, { op: 'attach' }>): void => {
+    const known = knownTasks();
+    const t = known[cmd.task % known.length]!;
+    const tv = view(t);
+    const onTask = engineList.filter((E) => E.task === t);
+    const matchData = onTask.length > 0 ? onTask[cmd.dataOf % onTask.length]!.data : undefined;
+    const byMode: Record<string, number> = {
+      create: UTRACE_ATTACH_CREATE,
+      'create-exclusive': UTRACE_ATTACH_CREATE | UTRACE_ATTACH_EXCLUSIVE,
+      'create-exclusive-ops': UTRACE_ATTACH_CREATE | UTRACE_ATTACH_EXCLUSIVE | UTRACE_ATTACH_MATCH_OPS,
+      'create-exclusive-data': UTRACE_ATTACH_CREATE | UTRACE_ATTACH_EXCLUSIVE | UTRACE_ATTACH_MATCH_DATA,
+      'create-null-ops': UTRACE_ATTACH_CREATE,
+      'lookup-any': 0,
+      'lookup-ops': UTRACE_ATTACH_MATCH_OPS,
+      'lookup-data': UTRACE_ATTACH_MATCH_DATA,
+      'lookup-ops-data': UTRACE_ATTACH_MATCH_OPS | UTRACE_ATTACH_MATCH_DATA,
+    };
+    const flags = byMode[cmd.mode]!;
+    const ops = cmd.mode === 'create-null-ops' ? null : opsByKind[cmd.opsKind];
+    const data = (flags & UTRACE_ATTACH_CREATE) !== 0 ? newData() : matchData;
+    const matches = (E: EngInfo): boolean =>
+      ((flags & UTRACE_ATTACH_MATCH_OPS) === 0 || E.model.opsKind === cmd.opsKind) &&
+      ((flags & UTRACE_ATTACH_MATCH_DATA) === 0 || E.data === data);
+    const candidates: Match[] = [];
+    for (const E of onTask) {
+      const st = E.model.status(tv);
+      if (st !== 'det' && matches(E)) candidates.push({ id: E.model.id, st });
+    }
+    const r = cmd.viaPid
+      ? utrace_attach_pid(find_get_pid(kernel, t.pid), flags, ops as never, data)
+      : utrace_attach_task(t.task, flags, ops as never, data);
+    const got = IS_ERR(r) ? PTR_ERR(r as never) : AN_ENGINE;
+    if ((flags & UTRACE_ATTACH_CREATE) !== 0) {
+      const exclusive = (flags & UTRACE_ATTACH_EXCLUSIVE) !== 0 ? candidates : null;
+      check(`utrace_attach_${cmd.viaPid ? 'pid' : 'task'}(pid ${t.pid}, ${cmd.mode})`, expectAttachCreate(tv, ops === null, exclusive, cmd.viaPid), got);
+      if (got !== AN_ENGINE) {
+        kernel.kfree(data as KBox<unknown>);
+        return;
+      }
+      const E = register(r, data as KBox<{ id: number; calls: number }>, t, cmd.opsKind, cmd.rets, k);
+      owned[k]!.push(E);
+      if (cmd.opsKind === 1) doGet(E, false);
+      return;
+    }
+    // A lookup: the first matching engine not detached, with a counted reference, which is put at once.
+    const exp = expectLookup(candidates, tv, cmd.viaPid);
+    calls++;
+    if (got !== AN_ENGINE) {
+      const okErr = (got === -ENOENT && exp.enoent) || (got === -ESRCH && exp.esrch);
+      if (!okErr) problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned ${got}; the model allows engine(s) ${exp.ids.join(', ')}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
+      return;
+    }
+    const foundBox = (r as { data: unknown }).data;
+    const found = onTask.find((E) => E.data === foundBox);
+    if (found === undefined || !exp.ids.includes(found.model.id)) {
+      problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned engine ${found?.model.id ?? '?'}; the model allows ${exp.ids.join(', ') || 'none'}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
+    }
+    rcu_read_section(() => utrace_engine_put(r as never));
+  };
+
+  const runCmd = async (k: number, tr: TracerState, cmd: Cmd): Promise<void> => {
+    switch (cmd.op) {
+      case 'attach':
+        doAttach(k, cmd);
+        return;
+      case 'set_events': {
+        const E = pickEngine(k, cmd.e);
+        if (E) doSetEvents(E, maskFor(E, cmd.mask, cmd.how), cmd.rcu);
+        return;
+      }
+      case 'control': {
+        const E = pickEngine(k, cmd.e);
+        if (E) doControl(E, cmd.action, cmd.rcu);
+        return;
+      }
+      case 'barrier': {
+        const E = pickEngine(k, cmd.e);
+        if (E) await doBarrier(tr, E);
+        return;
+      }
+      case 'set_events_sync': {
+        const E = pickEngine(k, cmd.e);
+        if (E) await doSetEventsSync(tr, E, maskFor(E, cmd.mask, cmd.how), false);
+        return;
+      }
+      case 'clear_events_sync': {
+        const E = pickEngine(k, cmd.e);
+        if (E) await doSetEventsSync(tr, E, 0, true);
+        return;
+      }
+      case 'detach_sync': {
+        const E = pickEngine(k, cmd.e);
+        if (E) await doDetachSync(E);
+        return;
+      }
+      case 'get': {
+        const E = pickEngine(k, cmd.e);
+        if (E) doGet(E, cmd.rcu);
+        return;
+      }
+      case 'put': {
+        const E = pickEngine(k, cmd.e);
+        const baseline = E?.model.opsKind === 1 ? 1 : 0;
+        if (E && E.model.refs > baseline) {
+          utrace_engine_put(E.handle as never);
+          E.model.refs--;
+        }
+        return;
+      }
+      case 'examine': {
+        const E = pickEngine(k, cmd.e);
+        if (!E) return;
+        const exam = utrace_examiner_init();
+        const allowedP = expectPrepareExamine(E.model, view(E.task));
+        const ret = await utrace_prepare_examine(E.task.task, E.handle as never, exam);
+        const prepStep = clock.step;
+        check(`utrace_prepare_examine(engine ${E.model.id})`, allowedP, ret);
+        if (ret === 0 && !view(E.task).stopped) problem(`utrace_prepare_examine returned 0 but the target is running (ref §1.6)`);
+        for (let i = 0; i < cmd.hold; i++) await schedule();
+        const allowedF = expectFinishExamine(E.model, view(E.task));
+        const f = utrace_finish_examine(E.task.task, E.handle as never, exam);
+        check(`utrace_finish_examine(engine ${E.model.id})`, allowedF, f);
+        if (f === 0 && ret !== 0) problem('utrace_finish_examine returned 0 without a successful utrace_prepare_examine');
+        if (f === 0 && ret === 0 && clock.steppedBetween(threadOf(E.task), prepStep, clock.step)) {
+          problem('utrace_finish_examine returned 0 though the target ran since utrace_prepare_examine (ref §1.6: -EAGAIN)');
+        }
+        return;
+      }
+      case 'kill': {
+        const known = knownTasks();
+        doKill(known[cmd.task % known.length]!, cmd.sig);
+        return;
+      }
+      case 'schedule':
+        for (let i = 0; i < cmd.n; i++) await schedule();
+        return;
+      case 'synchronize_rcu':
+        await synchronize_rcu();
+        return;
+      case 'interrupt_self':
+        tr.signalMaybe = true;
+        tr.handle!.interrupt();
+        return;
+      case 'resume_all':
+        resumeAll(k);
+        return;
+    }
+  };
+
+  const teardown = async (k: number, tr: TracerState): Promise<void> => {
+    for (const E of live(k)) {
+      if (tr.spec.teardown === 'detach_sync') {
+        await doDetachSync(E);
+      } else {
+        const ret = doControl(E, DETACH, false);
+        if (ret === -EINPROGRESS) await doBarrier(tr, E);
+      }
+      putAll(E);
+    }
+  };
+
+  tracers.forEach((tr, k) => {
+    tr.handle = kernel.tracer(`tracer${k}`, async () => {
+      try {
+        for (const cmd of tr.spec.cmds) await runCmd(k, tr, cmd);
+        for (let i = 0; i < tr.spec.drain; i++) {
+          if (tr.spec.drain === DRAIN_UNTIL_EXIT && knownTasks().every((t) => t.task.exit_state !== 0)) break;
+          resumeAll(k);
+          await schedule();
+        }
+        await teardown(k, tr);
+        // Nothing keeps a task stopped any more but a job-control stop: continue it until every task has exited.
+        for (let round = 0; round < 20_000; round++) {
+          let alive = false;
+          for (const t of knownTasks()) if (kill(t.task, SIGCONT) === 0) alive = true;
+          if (!alive) break;
+          await schedule();
+        }
+      } finally {
+        tr.done = true;
+      }
+    });
+  });
+  if (needsWatchdog) {
+    kernel.tracer('watchdog', async () => {
+      while (tracers.some((t) => !t.done)) {
+        await schedule();
+        wdTick++;
+        for (const t of tracers) {
+          if (t.blockedSince !== null && wdTick - t.blockedSince > WATCHDOG_TICKS) {
+            t.blockedSince = null;
+            t.signalMaybe = true;
+            t.handle!.interrupt();
+          }
+        }
+      }
+    });
+  }
+
+  // ---- run --------------------------------------------------------------------------------
+  let outcome: ExecutionOutcome | undefined;
+  try {
+    outcome = await kernel.run(clock, { maxSteps: MAX_STEPS });
+  } catch (e) {
+    problem(`the run threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+  if (outcome !== undefined && outcome.status !== 'ok') {
+    problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
+  }
+
+  // ---- after the run ------------------------------------------------------------------------
+  if (outcome !== undefined) postRun(outcome.status !== 'ok');
+
+  /** The callback of `E` in progress at step `s` (between its start and finish_callback), if any. */
+  function inProgressAt(E: EngInfo, s: number): Body | undefined {
+    for (const b of E.bodies) {
+      if (b.name === 'report_reap') continue;
+      const { prev, next } = clock.around(b.thread, b.step);
+      if (prev < s && s < next) return b;
+    }
+    return undefined;
+  }
+  function adjacent(E: EngInfo, s: number): boolean {
+    return inProgressAt(E, s) !== undefined;
+  }
+
+  /**
+   * The checks that need the whole schedule. When the run stopped early (a check fired), only
+   * those a shorter schedule cannot fake: a callback in progress at a step stays in progress
+   * when later steps are cut, but a callback due after the cut never shows.
+   */
+  function postRun(cut: boolean): void {
+    for (const c of postChecks) {
+      const inCb = adjacent(c.engine, c.step);
+      if (c.kind === 'sync') {
+        const b = inProgressAt(c.engine, c.step);
+        if (b !== undefined && (callbackBits(b.name) & (c.events ?? 0)) === 0) {
+          problem(`${c.what} on engine ${c.engine.model.id} returned 0 at step ${c.step} while its ${b.name} (step ${b.step}), an event it disabled, was still in progress (SPEC §2: 0 means no disabled callback is running)`);
+        }
+      } else if (c.kind === 'not-in-callback') {
+        if (inCb) problem(`${c.what} on engine ${c.engine.model.id} returned 0 at step ${c.step} while a callback of it was in progress (ref §1.5)`);
+      } else if (c.ret === -EINPROGRESS && !inCb && !cut) {
+        problem(`${c.what} on engine ${c.engine.model.id} returned -EINPROGRESS at step ${c.step}, but no callback of it was in progress (ref §1.3/§1.4: only when utrace->reporting == engine)`);
+      } else if (c.kind === 'einprogress-iff' && c.ret === 0 && inCb) {
+        problem(`${c.what} on engine ${c.engine.model.id} returned 0 at step ${c.step} while a callback of it was in progress: it must return -EINPROGRESS (ref §1.3/§1.4)`);
+      }
+    }
+    if (cut) return;
+    for (const E of engineList) {
+      checkExactlyOnce(E);
+      if (E.record.freedAt !== null && E.released !== 1) problem(`engine ${E.model.id} was freed but release ran ${E.released} times`);
+    }
+  }
+
+  function eligible(E: EngInfo, bit: number, f: number, w: number, killMatters: boolean): boolean {
+    const m = E.model;
+    if (m.attachStep >= f) return false;
+    let on = false;
+    for (const h of m.history) {
+      if (h.step < f) on = (h.sure & bit) !== 0;
+      else if (h.step < w && (h.sure & bit) === 0) return false;
+    }
+    if (!on) return false;
+    if (m.detachSteps.some((s) => s < w)) return false;
+    if (m.callbackDetachSteps.some((s) => s < w)) return false;
+    if (killMatters && (killSteps.get(E.task.pid) ?? []).some((s) => s < w)) return false;
+    return true;
+  }
+
+  function checkExactlyOnce(E: EngInfo): void {
+    const prog = E.task.prog;
+    const tid = threadOf(E.task);
+    const last = clock.lastStepOf(tid);
+    const expect = (name: string, occ: number, bit: number, f: number, w: number, killMatters: boolean, label: string): void => {
+      let count = 0;
+      for (const b of E.bodies) if (b.name === name && b.occ === occ && !b.resumed) count++;
+      if (count > 1) problem(`engine ${E.model.id} got ${name} ${count} times for ${label} (each event is reported once to an engine)`);
+      else if (eligible(E, bit, f, w, killMatters)) {
+        eligibleCount++;
+        if (count === 1) return;
+        problem(`engine ${E.model.id} never got ${name} for ${label}: it was attached with the event set before the event began (step ${f}) and not detached or cleared before it ended (step ${w})`);
+      }
+    };
+    for (let i = 0; i < prog.spec.length; i++) {
+      const f = prog.fetch[i];
+      const occ = prog.ids[i]!;
+      if (f === undefined || occ < 0) continue;
+      const w = prog.fetch[i + 1] ?? (prog.done >= 0 ? prog.done : last);
+      const label = `event ${i} of pid ${E.task.pid} (occurrence ${occ})`;
+      switch (prog.spec[i]!.k) {
+        case 'sys':
+          expect('report_syscall_entry', occ, SYSCALL_ENTRY, f, w, true, label);
+          expect('report_syscall_exit', occ, SYSCALL_EXIT, f, w, true, label);
+          break;
+        case 'exec':
+          expect('report_exec', occ, EXEC, f, w, true, label);
+          break;
+        case 'clone':
+          expect('report_clone', occ, CLONE, f, w, true, label);
+          break;
+        default:
+          break;
+      }
+    }
+    let lastFetch = prog.done;
+    for (const s of prog.fetch) if (s !== undefined && s > lastFetch) lastFetch = s;
+    if (lastFetch < 0) return;
+    for (const b of E.bodies) if (b.occ >= 0 && !occurrences.has(b.occ)) problem(`engine ${E.model.id}: ${b.name} for an event no program has (${b.occ})`);
+    for (const b of E.bodies) {
+      const o = b.occ >= 0 ? occurrences.get(b.occ) : undefined;
+      if (o !== undefined && o.prog !== prog) problem(`engine ${E.model.id} of pid ${E.task.pid} got ${b.name} for an event of another task`);
+    }
+    expect('report_exit', -1, EXIT, lastFetch, last, true, `the exit of pid ${E.task.pid}`);
+    expect('report_death', -1, DEATH, lastFetch, last, false, `the death of pid ${E.task.pid}`);
+    expect('report_reap', -1, REAP, lastFetch, Number.POSITIVE_INFINITY, false, `the reap of pid ${E.task.pid}`);
+  }
+
+  return {
+    stats: {
+      steps: outcome?.schedule.length ?? clock.picks.length,
+      calls,
+      callbacks,
+      eligible: eligibleCount,
+      inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
+    },
+    problems,
+    outcome,
+  };
+}
+
+/** A readable report of a failed run: the problems, the schedule that replays it, the trace's end. */
+export function formatFailure(sc: Scenario, result: RunResult): string {
+  const lines = [`${result.problems.length} problem(s) in a run of ${result.stats.steps} steps (scheduler seed ${sc.seed}):`];
+  for (const p of result.problems) lines.push(`  - ${p}`);
+  if (result.outcome !== undefined) {
+    lines.push(`  schedule (replay with ReplayScheduler.fromString): ${encodeSchedule(result.outcome.schedule)}`);
+    const names = new Map(result.outcome.threads.map((t) => [t.id, t.name]));
+    const trace = result.outcome.trace;
+    if (trace.length > 0) {
+      lines.push(`  last ${Math.min(40, trace.length)} trace lines:`);
+      for (const e of trace.slice(-40)) lines.push(`    ${e.step} ${names.get(e.thread) ?? e.thread}: ${e.text}`);
+    }
+  }
+  return lines.join('\n');
+}
