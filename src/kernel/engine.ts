@@ -13,7 +13,7 @@ import type { Task } from './task.js';
 export const ENGINE_STOP = 1 << 14;
 
 /** Who detached an engine; decides how long the tracer's pointer stays valid (SPEC §3). @internal */
-export type DetachCause = 'tracer' | 'callback' | 'death' | 'reap' | 'oops';
+export type DetachCause = 'tracer' | 'callback' | 'death' | 'reap';
 
 /**
  * `utrace_detached_ops`: what a detached engine's ops become until the task unlinks it at

@@ -2,7 +2,7 @@
  * When an engine is freed (SPEC §3's memory rule) and what runs then.
  *
  * - While linked on a task's list, the attachment keeps it.
- * - Detached by the tracer, by `report_death`, at reap or by an oops: freed when the tracer
+ * - Detached by the tracer, by `report_death` or at reap: freed when the tracer
  *   has given its pointer up and no counted reference is left.
  * - Detached because another callback returned `UTRACE_DETACH`: freed one RCU grace period
  *   after it is unlinked, unless a counted reference is held; the tracer's own pointer does

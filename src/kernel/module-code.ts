@@ -16,27 +16,10 @@ export const OOPSED: unique symbol = Symbol('oopsed');
  * @internal
  */
 export function runModuleCode<T>(kernel: Kernel, engine: EngineRecord, name: string, body: () => T): T | typeof OOPSED {
-  const owner = engine.owner;
-  if (owner !== undefined && owner.state === 'unloaded') {
-    kernel.fail(
-      'module-code-after-unload',
-      `${name} of ${engine.name} ran after module ${owner.name} was unloaded: detach and wait for every callback (utrace_barrier, or the per-CPU counters in module_unload) before unloading`,
-      owner.unloadedAt ? [owner.unloadedAt] : [],
-    );
-  }
-  const task = engine.task;
-  const saved = kernel.callback;
-  kernel.callback = { task, engine, name };
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof KernelPanic) throw e;
-    kernel.oops(`${name} of ${engine.name} threw: ${e instanceof Error ? e.message : String(e)}`);
-    return OOPSED;
-  } finally {
-    kernel.callback = saved;
-  }
+  return callModuleCode(kernel, engine, name, body, NO_ARGS) as T | typeof OOPSED;
 }
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /**
  * {@link runModuleCode} for a callback: calls `fn(...args)` as code of `engine`'s module,
