@@ -3,9 +3,11 @@
  *
  * The kernel's calls under their kernel names, with engine handles whose lifecycle state
  * (attached, events-cleared, detached, rcu-only) is known to the compiler; a deterministic
- * simulation of the kernel side that checks at run time what types cannot; and an explorer
- * that runs a scenario under many thread interleavings.
+ * simulation of the kernel side that checks at run time what types cannot; and basic
+ * schedulers to run it. The explorer, which runs a scenario under many thread interleavings,
+ * is the separate entry `utrace/explore`.
  * @packageDocumentation
+ * @module utrace
  */
 export type * from '../types/index.js';
 
@@ -46,29 +48,3 @@ export { isPreemption } from './sched/scheduler.js';
 export type * from './sched/execution.js';
 export { RoundRobinScheduler, RandomScheduler } from './sched/basic.js';
 export { SeededRandom } from './sched/prng.js';
-export { PctScheduler } from './sched/pct.js';
-export { ReplayScheduler, ScheduleDivergedError } from './sched/replay.js';
-export {
-  encodeSchedule, decodeSchedule, ScheduleFormatError, SCHEDULE_STRING_PREFIX, MAX_SCHEDULE_THREAD_ID, MAX_SCHEDULE_STEPS,
-} from './sched/schedule-string.js';
-
-export {
-  explore, type ExploreOptions, type ExploreProgress, type ExploreResult, type ExploreSummary, type ExploreFailed,
-  type ExploreExhausted, type ExploreLimited,
-} from './explore/explore.js';
-export {
-  makeStrategy, DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, DEFAULT_PCT_EXPECTED_STEPS, type Strategy, type StrategyName,
-  type StrategyOptions,
-} from './explore/strategy.js';
-export { DfsStrategy } from './explore/dfs.js';
-export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './explore/shorten.js';
-export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, type TimelineTextOptions } from './explore/timeline-text.js';
-export { renderTimelineSvg, type TimelineSvgOptions } from './explore/timeline-svg.js';
-export {
-  runScenario, verdictOf, type RunScenarioOptions, type ScenarioReport, type ScenarioVerdict, type Counterexample,
-} from './explore/run-scenario.js';
-
-export {
-  defineScenario, isScenario, scenarioExecute, ScenarioBuildError, attachEach, type Scenario, type ScenarioSpec,
-  type ScenarioExpectation, type ScenarioExecuteOptions,
-} from './scenario/index.js';

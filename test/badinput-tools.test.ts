@@ -6,32 +6,34 @@
  */
 import { describe } from 'node:test';
 import {
+  defineOps,
+  isPreemption,
+  Kernel,
+  RandomScheduler,
+  RoundRobinScheduler,
+  SeededRandom,
+  sys,
+  type ExecutionOutcome,
+} from '../src/index.js';
+import {
   attachEach,
   decodeSchedule,
-  defineOps,
   defineScenario,
   DfsStrategy,
   encodeSchedule,
   explore,
   GuidedScheduler,
-  isPreemption,
   isScenario,
-  Kernel,
   makeStrategy,
   PctScheduler,
-  RandomScheduler,
   renderTimelineSvg,
   renderTimelineText,
   ReplayScheduler,
-  RoundRobinScheduler,
   runScenario,
   scenarioExecute,
-  SeededRandom,
   shorten,
-  sys,
   verdictOf,
-  type ExecutionOutcome,
-} from '../src/index.js';
+} from '../src/explore/index.js';
 import { cells, type Expect, type Row } from './support/fuzz/badinput.js';
 
 type AnyFn = (...args: unknown[]) => unknown;

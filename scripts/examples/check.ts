@@ -6,8 +6,9 @@
  *
  * - A block that has an `import` of its own is used as it stands: its imports are part of
  *   what it teaches, so a missing one is an error.
- * - A block without imports gets `import { ... } from 'utrace'` for each name it uses that
- *   the package exports (`import type` for types), so a short snippet need not repeat them.
+ * - A block without imports gets `import { ... } from 'utrace'` (or from `'utrace/explore'`)
+ *   for each name it uses that the package exports (`import type` for types), so a short
+ *   snippet need not repeat them.
  * - An inline expression (`` @example `UTRACE_SIGNAL_IGN === 0x10` ``) is checked as
  *   `export const value = (expression);`, then run: one that evaluates to `false` fails.
  * @packageDocumentation
@@ -93,56 +94,73 @@ function namesIn(code: string): { used: Set<string>; declared: Set<string> } {
   return { used, declared };
 }
 
-/** The names `'utrace'` exports, each marked as a value or a type only. */
+/** The entries of the package, in the order auto-imports look names up. */
+const ENTRIES = ['utrace', 'utrace/explore'] as const;
+type Entry = (typeof ENTRIES)[number];
+
+/** A name the package exports: from which entry, and whether it is a value or a type only. */
+interface Exported {
+  readonly entry: Entry;
+  readonly kind: 'value' | 'type';
+}
+
+/** The names the package's entries export. */
 function packageExports(
   root: string,
   options: ts.CompilerOptions,
   dir: string,
-): { names: Map<string, 'value' | 'type'>; program: ts.Program } {
+): { names: Map<string, Exported>; program: ts.Program } {
   const probe = join(dir, 'exports-probe.ts');
-  writeFileSync(probe, "import * as utrace from 'utrace';\nexport { utrace };\n");
+  writeFileSync(probe, ENTRIES.map((e, i) => `import * as entry${i} from '${e}';\nexport { entry${i} };\n`).join(''));
   const program = ts.createProgram([probe], options);
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(probe);
-  const names = new Map<string, 'value' | 'type'>();
-  const decl = sf?.statements[0];
-  if (decl === undefined || !ts.isImportDeclaration(decl)) return { names, program };
-  const moduleSymbol = checker.getSymbolAtLocation(decl.moduleSpecifier);
-  if (moduleSymbol === undefined) {
-    throw new Error(
-      `the package does not resolve from ${relative(root, dir)}: run \`npx tsc -p tsconfig.build.json\` (or npm run build) first`,
-    );
-  }
-  for (const sym of checker.getExportsOfModule(moduleSymbol)) {
-    const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
-    const typeOnly =
-      (target.flags & ts.SymbolFlags.Value) === 0 ||
-      (sym.declarations ?? []).some((d) => ts.isTypeOnlyImportOrExportDeclaration(d));
-    names.set(sym.name, typeOnly ? 'type' : 'value');
-  }
+  const names = new Map<string, Exported>();
+  const statements: readonly ts.Statement[] = sf?.statements ?? [];
+  const imports = statements.filter((s) => ts.isImportDeclaration(s));
+  ENTRIES.forEach((entry, i) => {
+    const decl = imports[i];
+    const moduleSymbol = decl === undefined ? undefined : checker.getSymbolAtLocation(decl.moduleSpecifier);
+    if (moduleSymbol === undefined) {
+      throw new Error(
+        `the package entry '${entry}' does not resolve from ${relative(root, dir)}: run \`npx tsc -p tsconfig.build.json\` (or npm run build) first`,
+      );
+    }
+    for (const sym of checker.getExportsOfModule(moduleSymbol)) {
+      if (names.has(sym.name)) continue;
+      const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+      const typeOnly =
+        (target.flags & ts.SymbolFlags.Value) === 0 ||
+        (sym.declarations ?? []).some((d) => ts.isTypeOnlyImportOrExportDeclaration(d));
+      names.set(sym.name, { entry, kind: typeOnly ? 'type' : 'value' });
+    }
+  });
   rmSync(probe);
   return { names, program };
 }
 
 /** The import lines a snippet without imports needs. */
-function autoImports(code: string, exported: Map<string, 'value' | 'type'>): string[] {
+function autoImports(code: string, exported: Map<string, Exported>): string[] {
   const { used, declared } = namesIn(code);
-  const values: string[] = [];
-  const types: string[] = [];
-  for (const name of [...used].sort()) {
-    if (declared.has(name)) continue;
-    const kind = exported.get(name);
-    if (kind === 'value') values.push(name);
-    else if (kind === 'type') types.push(name);
-  }
   const lines: string[] = [];
-  if (values.length > 0) lines.push(`import { ${values.join(', ')} } from 'utrace';`);
-  if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from 'utrace';`);
+  for (const entry of ENTRIES) {
+    const values: string[] = [];
+    const types: string[] = [];
+    for (const name of [...used].sort()) {
+      if (declared.has(name)) continue;
+      const found = exported.get(name);
+      if (found?.entry !== entry) continue;
+      if (found.kind === 'value') values.push(name);
+      else types.push(name);
+    }
+    if (values.length > 0) lines.push(`import { ${values.join(', ')} } from '${entry}';`);
+    if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from '${entry}';`);
+  }
   return lines;
 }
 
 /** The module text for one example, and how many lines precede its code. */
-function moduleFor(example: Example, exported: Map<string, 'value' | 'type'>): { text: string; prelude: number } {
+function moduleFor(example: Example, exported: Map<string, Exported>): { text: string; prelude: number } {
   const header = [`// ${example.file}:${example.line} (generated by scripts/check-examples.ts)`];
   if (example.kind === 'expression') {
     const imports = autoImports(example.code, exported);

@@ -112,7 +112,8 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
  *
  * @example
  * ```ts
- * import { explore, scenarioExecute, defineScenario, sys } from 'utrace';
+ * import { sys } from 'utrace';
+ * import { explore, scenarioExecute, defineScenario } from 'utrace/explore';
  * const idle = defineScenario({
  *   name: 'idle', description: 'one task, no tracer', expect: 'safe',
  *   build: (kernel) => void kernel.spawn('idle', [sys(0)]),

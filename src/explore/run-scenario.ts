@@ -90,7 +90,7 @@ export interface ScenarioReport {
  * Judges a search result against what the scenario expects; see {@link ScenarioVerdict}.
  * @example
  * ```ts
- * import { verdictOf } from 'utrace';
+ * import { verdictOf } from 'utrace/explore';
  * console.log(verdictOf('unsafe', 'failed'), verdictOf('safe', 'limit')); // met undecided
  * ```
  * @public
@@ -120,7 +120,7 @@ export function verdictOf(expect: Scenario['expect'], status: ExploreResult['sta
  * simulation would then not be deterministic).
  * @example
  * ```ts
- * import { runScenario, renderTimelineText, type Scenario } from 'utrace';
+ * import { runScenario, renderTimelineText, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario; // made with defineScenario
  *
  * const report = await runScenario(scenario, { strategy: { kind: 'dfs', bound: 2 } });

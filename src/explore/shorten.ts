@@ -141,7 +141,7 @@ interface Candidate {
  *
  * @example
  * ```ts
- * import { explore, shorten, scenarioExecute, type Scenario } from 'utrace';
+ * import { explore, shorten, scenarioExecute, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario; // e.g. one of the package's examples
  * const execute = scenarioExecute(scenario);
  * const result = await explore(execute, { strategy: { kind: 'dfs', bound: 2 } });

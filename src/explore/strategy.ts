@@ -115,7 +115,7 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
  *
  * @example
  * ```ts
- * import { makeStrategy, scenarioExecute, type Scenario } from 'utrace';
+ * import { makeStrategy, scenarioExecute, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario;
  * const execute = scenarioExecute(scenario);
  * const strategy = makeStrategy({ kind: 'pct', seed: 7, depth: 3 });

@@ -55,7 +55,7 @@ const STYLE =
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { explore, renderTimelineSvg, scenarioExecute, type Scenario } from 'utrace';
+ * import { explore, renderTimelineSvg, scenarioExecute, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario;
  * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'random', seed: 1 }, maxExecutions: 10_000 });
  * if (result.status === 'failed') writeFileSync('counterexample.svg', renderTimelineSvg(result.outcome));

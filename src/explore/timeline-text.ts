@@ -58,7 +58,7 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
  *
  * @example
  * ```ts
- * import { explore, renderTimelineText, scenarioExecute, type Scenario } from 'utrace';
+ * import { explore, renderTimelineText, scenarioExecute, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario;
  * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'dfs', bound: 2 } });
  * if (result.status === 'failed') {

@@ -29,7 +29,8 @@ import { UtraceUsageError } from '../errors.js';
  * `utrace_set_events` does not return 0 (neither happens to a fresh task).
  * @example
  * ```ts
- * import { Kernel, sys, defineOps, attachEach, UTRACE_EVENT, UTRACE_RESUME } from 'utrace';
+ * import { Kernel, sys, defineOps, UTRACE_EVENT, UTRACE_RESUME } from 'utrace';
+ * import { attachEach } from 'utrace/explore';
  * const kernel = new Kernel();
  * const tasks = ['a', 'b', 'c'].map((comm) => kernel.spawn(comm, [sys(1)]));
  * const ops = defineOps({ report_syscall_entry: () => UTRACE_RESUME });

@@ -83,7 +83,7 @@ class RecordingScheduler implements Scheduler {
  * @returns a function running the scenario once under a scheduler.
  * @example
  * ```ts
- * import { scenarioExecute, explore, renderTimelineText, type Scenario } from 'utrace';
+ * import { scenarioExecute, explore, renderTimelineText, type Scenario } from 'utrace/explore';
  * declare const scenario: Scenario; // made with defineScenario
  *
  * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'dfs', bound: 2 } });

@@ -70,9 +70,9 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * function, or `maxSteps` is not a positive integer.
  * @example
  * ```ts
- * import { defineScenario, sys, defineOps, utrace_attach_task, utrace_set_events, IS_ERR,
- *   UTRACE_ATTACH_CREATE, UTRACE_EVENT, UTRACE_RESUME, UTRACE_DETACH, utrace_control,
- *   utrace_engine_put } from 'utrace';
+ * import { sys, defineOps, utrace_attach_task, utrace_set_events, IS_ERR, UTRACE_ATTACH_CREATE,
+ *   UTRACE_EVENT, UTRACE_RESUME, UTRACE_DETACH, utrace_control, utrace_engine_put } from 'utrace';
+ * import { defineScenario } from 'utrace/explore';
  *
  * export default defineScenario({
  *   name: 'attach-and-detach',
@@ -119,7 +119,7 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
  * Whether `value` was made by {@link defineScenario} (of this or another copy of the package).
  * @example
  * ```ts
- * import { isScenario } from 'utrace';
+ * import { isScenario } from 'utrace/explore';
  * console.log(isScenario({ name: 'x' })); // false
  * ```
  * @public

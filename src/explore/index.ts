@@ -1,0 +1,36 @@
+/**
+ * utrace/explore: the explorer over the kernel simulation of `utrace`.
+ *
+ * Schedulers that steer or replay an interleaving (PCT, replay, schedule strings), the
+ * explorer that runs an execution under many interleavings (exhaustive under a preemption
+ * bound, random, PCT), counterexample shortening, timeline rendering (text and SVG), and the
+ * scenario DSL with its runner. The kernel, the API and the basic schedulers are in `utrace`.
+ * @packageDocumentation
+ * @module utrace/explore
+ */
+export { PctScheduler } from '../sched/pct.js';
+export { ReplayScheduler, ScheduleDivergedError } from '../sched/replay.js';
+export {
+  encodeSchedule, decodeSchedule, ScheduleFormatError, SCHEDULE_STRING_PREFIX, MAX_SCHEDULE_THREAD_ID, MAX_SCHEDULE_STEPS,
+} from '../sched/schedule-string.js';
+
+export {
+  explore, type ExploreOptions, type ExploreProgress, type ExploreResult, type ExploreSummary, type ExploreFailed,
+  type ExploreExhausted, type ExploreLimited,
+} from './explore.js';
+export {
+  makeStrategy, DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, DEFAULT_PCT_EXPECTED_STEPS, type Strategy, type StrategyName,
+  type StrategyOptions,
+} from './strategy.js';
+export { DfsStrategy } from './dfs.js';
+export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './shorten.js';
+export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, type TimelineTextOptions } from './timeline-text.js';
+export { renderTimelineSvg, type TimelineSvgOptions } from './timeline-svg.js';
+export {
+  runScenario, verdictOf, type RunScenarioOptions, type ScenarioReport, type ScenarioVerdict, type Counterexample,
+} from './run-scenario.js';
+
+export {
+  defineScenario, isScenario, scenarioExecute, ScenarioBuildError, attachEach, type Scenario, type ScenarioSpec,
+  type ScenarioExpectation, type ScenarioExecuteOptions,
+} from '../scenario/index.js';
