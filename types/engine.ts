@@ -12,6 +12,12 @@ import type { utrace_engine_ops } from './ops.js';
 declare const engineState: unique symbol;
 
 /**
+ * The key of the phantom lifecycle-state member of {@link utrace_engine} (type only).
+ * @public
+ */
+export type engine_state_key = Exclude<keyof utrace_engine, 'ops' | 'data' | 'flags'>;
+
+/**
  * The lifecycle state of an engine handle.
  *
  * - `'attached'`: attached; the tracer's pointer is its own. Every call is allowed.
@@ -54,15 +60,13 @@ export type any_engine = utrace_engine<engine_state, any, any>;
  * The state of engine type `E`.
  * @public
  */
-export type state_of<E> = E extends utrace_engine<infer S, any, any> ? S : never;
+export type state_of<E> = E extends any_engine ? E[engine_state_key] : never;
 
 /**
  * Engine type `E` moved to state `S`, with the same data and ops.
  * @public
  */
-export type with_state<E, S extends engine_state> = E extends utrace_engine<any, infer D, infer O>
-  ? utrace_engine<S, D, O>
-  : never;
+export type with_state<E, S extends engine_state> = E extends any_engine ? utrace_engine<S, E['data'], E['ops']> : never;
 
 /**
  * The callbacks that may detach the engine in a way that leaves the tracer's pointer kept
@@ -83,9 +87,13 @@ export type detaching_callback =
  * The return types of the callbacks of `O` that may detach.
  * @public
  */
-export type callback_returns<O> = {
-  [K in detaching_callback & keyof O]-?: NonNullable<O[K]> extends (...args: any) => infer R ? R : never;
-}[detaching_callback & keyof O];
+export type callback_returns<O> = return_of<O[detaching_callback & keyof O]>;
+
+/**
+ * The return type of each function type in `F` (`never` for the rest).
+ * @public
+ */
+export type return_of<F> = F extends (...args: any) => infer R ? R : never;
 
 /**
  * Whether a resume-action type `R` may be `UTRACE_DETACH` (a plain `number` may).

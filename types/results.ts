@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { utrace_resume_actions } from './actions.js';
-import type { any_engine, state_of, with_state } from './engine.js';
+import type { any_engine, engine_state_key, with_state } from './engine.js';
 import type { NEG_EALREADY, NEG_EINPROGRESS, NEG_EINVAL, NEG_EOPNOTSUPP, NEG_ERESTARTSYS, NEG_ESRCH } from './errno.js';
 
 /**
@@ -35,7 +35,7 @@ export type state_after_set<Ev extends number> = [Ev] extends [0 | 0x2] ? 'event
  * What `utrace_set_events` returns for engine `E` and mask `Ev`.
  * @public
  */
-export type set_events_result<E extends any_engine, Ev extends number> = state_of<E> extends fixed_state
+export type set_events_result<E extends any_engine, Ev extends number> = E[engine_state_key] extends fixed_state
   ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
   :
       | engine_result<0, with_state<E, state_after_set<Ev>>>
@@ -51,14 +51,14 @@ export type set_events_result<E extends any_engine, Ev extends number> = state_o
  * @public
  */
 export type control_result<E extends any_engine, A extends number> = [A] extends [utrace_resume_actions['DETACH']]
-  ? state_of<E> extends 'in-callback'
+  ? E[engine_state_key] extends 'in-callback'
     ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
     :
         | engine_result<0 | NEG_EINPROGRESS, with_state<E, 'detached'>>
         | engine_result<NEG_EALREADY, E>
-        | engine_result<NEG_ESRCH, state_of<E> extends 'rcu-only' ? E : with_state<E, 'detached'>>
+        | engine_result<NEG_ESRCH, E[engine_state_key] extends 'rcu-only' ? E : with_state<E, 'detached'>>
   : utrace_resume_actions['DETACH'] extends A
-    ? state_of<E> extends 'in-callback'
+    ? E[engine_state_key] extends 'in-callback'
       ? engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>
       : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E | with_state<E, 'detached'>>
     : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>;
@@ -85,6 +85,6 @@ export type detach_sync_result<E extends any_engine> = engine_result<0 | NEG_ESR
  * rcu-only engine was already detached by its callback.
  * @public
  */
-export type engine_get_result<E extends any_engine> = state_of<E> extends 'rcu-only'
+export type engine_get_result<E extends any_engine> = E[engine_state_key] extends 'rcu-only'
   ? engine_result<0, with_state<E, 'attached'>> | engine_result<NEG_ESRCH, E>
-  : engine_result<0, state_of<E> extends 'in-callback' ? with_state<E, 'attached'> : E>;
+  : engine_result<0, E[engine_state_key] extends 'in-callback' ? with_state<E, 'attached'> : E>;

@@ -3,7 +3,7 @@
  * handle in another state is passed (SPEC rules 1, 2 and 5).
  * @packageDocumentation
  */
-import type { any_engine, engine_state, state_of } from './engine.js';
+import type { any_engine, engine_state, engine_state_key } from './engine.js';
 
 /**
  * The states each engine call accepts.
@@ -73,6 +73,8 @@ export type rule_message<C extends engine_call, S extends engine_state> = true e
  * Used as a parameter type, it makes a misuse read as that message.
  * @public
  */
-export type checked_engine<E extends any_engine, C extends engine_call> = [state_of<E>] extends [accepted_states[C]]
-  ? E
-  : rule_message<C, state_of<E>>;
+export type checked_engine<E extends any_engine, C extends engine_call> = E[engine_state_key] extends infer S extends engine_state
+  ? [S] extends [accepted_states[C]]
+    ? E
+    : rule_message<C, S>
+  : never;
