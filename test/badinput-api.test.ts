@@ -45,26 +45,11 @@ import {
   utrace_syscall_action,
   utrace_syscall_return,
 } from '../src/index.js';
-import { cells, type Expect, type Fixture, fromFixture, type Row } from './support/fuzz/badinput.js';
+import { call, cells, type Expect, type Fixture, fromFixture, type Row, NOT_INTEGERS, usage } from './support/fuzz/badinput.js';
 
-type AnyFn = (...args: unknown[]) => unknown;
-/** Calls `fn` with arguments the compiler would refuse: these tests check the runtime. */
-const call = (fn: unknown, ...args: unknown[]): unknown => (fn as AnyFn)(...args);
 
 const ENTRY = UTRACE_EVENT('SYSCALL_ENTRY');
-const usage = (rule: string): Expect => ({ usage: rule });
 
-/** Values that are not integers, for integer parameters. */
-const NOT_INTEGERS: readonly (readonly [string, unknown])[] = [
-  ['null', null],
-  ['undefined', undefined],
-  ['a string', '5'],
-  ['NaN', NaN],
-  ['1.5', 1.5],
-  ['Infinity', Infinity],
-  ['a bigint', 5n],
-  ['a symbol', Symbol('five')],
-];
 
 /** Values that are not a task_struct. */
 const NOT_TASKS: readonly (readonly [string, unknown])[] = [

@@ -15,22 +15,9 @@ import {
   sys,
   type Scheduler,
 } from '../src/index.js';
-import { cells, type Expect, fromFixture, type Row } from './support/fuzz/badinput.js';
+import { call, cells, type Expect, fromFixture, type Row, NOT_INTEGERS, usage } from './support/fuzz/badinput.js';
 
-type AnyFn = (...args: unknown[]) => unknown;
-const call = (fn: unknown, ...args: unknown[]): unknown => (fn as AnyFn)(...args);
-const usage = (rule: string): Expect => ({ usage: rule });
 
-const NOT_INTEGERS: readonly (readonly [string, unknown])[] = [
-  ['null', null],
-  ['undefined', undefined],
-  ['a string', '5'],
-  ['NaN', NaN],
-  ['1.5', 1.5],
-  ['Infinity', Infinity],
-  ['a bigint', 5n],
-  ['a symbol', Symbol('five')],
-];
 const NOT_STRINGS: readonly (readonly [string, unknown])[] = [
   ['null', null],
   ['undefined', undefined],

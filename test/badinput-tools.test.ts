@@ -34,26 +34,13 @@ import {
   shorten,
   verdictOf,
 } from '../src/explore/index.js';
-import { cells, type Expect, type Row } from './support/fuzz/badinput.js';
+import { call, cells, type Expect, type Row, NOT_INTEGERS, usage } from './support/fuzz/badinput.js';
 
-type AnyFn = (...args: unknown[]) => unknown;
 type AnyCtor = new (...args: unknown[]) => unknown;
-const call = (fn: unknown, ...args: unknown[]): unknown => (fn as AnyFn)(...args);
 const make = (ctor: unknown, ...args: unknown[]): unknown => new (ctor as AnyCtor)(...args);
-const usage = (rule: string): Expect => ({ usage: rule });
 const BAD_OPTION = usage('bad-option');
 const FORMAT: Expect = { error: 'ScheduleFormatError' };
 
-const NOT_INTEGERS: readonly (readonly [string, unknown])[] = [
-  ['null', null],
-  ['undefined', undefined],
-  ['a string', '5'],
-  ['NaN', NaN],
-  ['1.5', 1.5],
-  ['Infinity', Infinity],
-  ['a bigint', 5n],
-  ['a symbol', Symbol('five')],
-];
 const NOT_OBJECTS: readonly (readonly [string, unknown])[] = [
   ['null', null],
   ['undefined', undefined],

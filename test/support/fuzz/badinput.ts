@@ -293,3 +293,21 @@ export async function assertFreshKernelWorks(): Promise<void> {
   assert.equal(outcome.status, 'ok', `a fresh kernel still works: ${outcome.failure?.check}: ${outcome.failure?.message}`);
   assert.equal(entries, 2);
 }
+
+/** Calls `fn` with arguments the compiler would refuse: the bad-input tests check the runtime. */
+export const call = (fn: unknown, ...args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown)(...args);
+
+/** The expectation that a call throws a `UtraceUsageError` for `rule`. */
+export const usage = (rule: string): Expect => ({ usage: rule });
+
+/** Values that are not integers, for integer parameters. */
+export const NOT_INTEGERS: readonly (readonly [string, unknown])[] = [
+  ['null', null],
+  ['undefined', undefined],
+  ['a string', '5'],
+  ['NaN', NaN],
+  ['1.5', 1.5],
+  ['Infinity', Infinity],
+  ['a bigint', 5n],
+  ['a symbol', Symbol('five')],
+];
