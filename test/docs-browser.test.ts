@@ -1,6 +1,8 @@
 /**
  * The documentation site as a reader sees it: `docs-site/` (built by `npx typedoc`) served on
- * 127.0.0.1 and opened in Debian's Chromium through playwright-core. Checks that the home
+ * 127.0.0.1 and opened through playwright-core in the Chromium that `npm ci` installs
+ * (`@sparticuz/chromium`, see `test/support/browser.ts`), or in the browser named by
+ * `UTRACE_BROWSER` if that is set. Checks that the home
  * page loads, that the guide titled 'Engine lifecycle' shows the lifecycle diagram, that the
  * guide titled 'Kernel mapping' exists, and that the site search finds `utrace_detach_sync`.
  * Screenshots go to `build/screenshots/`.
@@ -9,15 +11,15 @@
  * `node --test build/test/*.test.js` does not depend on a browser or on a built site.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../scripts/paths.js';
+import { BROWSER_VARIABLE, type BrowserChoice, cacheDir, chooseBrowser } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SITE = join(repoRoot, 'docs-site');
 const SHOTS = join(repoRoot, 'build', 'screenshots');
 const enabled = process.env['UTRACE_BROWSER_TEST'] === '1';
@@ -54,23 +56,59 @@ async function serve(root: string): Promise<{ server: Server; origin: string }> 
   return { server, origin: `http://127.0.0.1:${port}` };
 }
 
+/** The executables of this process's direct children, read from /proc (Linux). */
+function childExecutables(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) found.push(readlinkSync(`/proc/${pid}/exe`));
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  return found;
+}
+
+describe('choice of browser', () => {
+  it('uses the npm-installed Chromium unless a browser is named, whatever is installed system-wide', async () => {
+    const choice = await chooseBrowser({ PATH: '/usr/bin:/bin' });
+    assert.equal(choice.source, 'npm');
+    assert.ok(choice.executablePath.startsWith(cacheDir() + sep), choice.executablePath);
+    assert.ok(existsSync(choice.executablePath));
+  });
+
+  it(`uses the browser named by ${BROWSER_VARIABLE}, and says so when it is missing`, async () => {
+    const named = await chooseBrowser({ [BROWSER_VARIABLE]: process.execPath });
+    assert.deepEqual([named.source, named.executablePath], [BROWSER_VARIABLE, process.execPath]);
+    await assert.rejects(chooseBrowser({ [BROWSER_VARIABLE]: '/nonexistent/chromium' }), (e: Error) => {
+      assert.match(e.message, /UTRACE_BROWSER=\/nonexistent\/chromium: no such file; unset it/);
+      return true;
+    });
+  });
+});
+
 describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm run test:browser' }, () => {
   let server: Server;
   let origin = '';
   let browser: Browser;
   let page: Page;
+  let choice: BrowserChoice;
   const problems: string[] = [];
 
   before(async () => {
     assert.ok(existsSync(join(SITE, 'index.html')), 'docs-site/index.html is missing: run npx typedoc first');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    choice = await chooseBrowser();
     mkdirSync(SHOTS, { recursive: true });
     ({ server, origin } = await serve(SITE));
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: choice.executablePath,
+      env: { ...process.env, ...choice.env },
       headless: true,
       args: [
-        '--headless',
+        ...choice.args,
         '--no-sandbox',
         '--disable-gpu',
         '--disable-background-networking',
@@ -102,6 +140,12 @@ describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm
     await page.goto(new URL(href, page.url()).href);
     assert.equal(await page.title(), `${title} | utrace`);
   }
+
+  it('runs the browser chosen above (the npm one unless UTRACE_BROWSER names another)', () => {
+    const launched = childExecutables();
+    assert.ok(launched.includes(choice.executablePath), `launched ${JSON.stringify(launched)}, chose ${choice.executablePath}`);
+    if (choice.source === 'npm') assert.ok(!launched.includes('/usr/bin/chromium') && !launched.some((p) => p.startsWith('/usr/lib/chromium')));
+  });
 
   it('loads the home page', async () => {
     const response = await page.goto(`${origin}/index.html`);
