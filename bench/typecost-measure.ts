@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (this file is built to `build/bench/`). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,8 +55,27 @@ function field(output: string, name: string): number {
   return Number(m[1]);
 }
 
-/** Runs `compiler` on `project` with `--extendedDiagnostics`. */
-export function check(compiler: Compiler, project: Project): Promise<Diagnostics> {
+/** The generator of the consumers, `type-perf/generate.mjs`. */
+export interface ConsumerGenerator {
+  /** The lifecycles in each consumer. */
+  readonly LIFECYCLES: number;
+  /** Both consumers' text. */
+  consumers(): { typed: string; erased: string };
+  /** Writes both into `build/type-perf/`; returns their paths. */
+  writeConsumers(): { typed: string; erased: string };
+}
+
+/** Loads `type-perf/generate.mjs`. */
+export async function generator(): Promise<ConsumerGenerator> {
+  return (await import(pathToFileURL(join(ROOT, 'type-perf', 'generate.mjs')).href)) as ConsumerGenerator;
+}
+
+/**
+ * Runs `compiler` on `project` with `--extendedDiagnostics`. The consumers are generated
+ * first (they are not committed).
+ */
+export async function check(compiler: Compiler, project: Project): Promise<Diagnostics> {
+  if (project !== 'type-tests') (await generator()).writeConsumers();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -4,11 +4,12 @@
  * byte apart from the import, against `erased.d.ts`, a facade with the same names whose
  * engine type carries no lifecycle state).
  *
- * Run: `npm run type-perf:generate`. The output is committed (the type-cost test checks that
- * it matches this file); regenerate after changing this file, then re-measure the ceilings
- * (see `type-perf/README.md`).
+ * The output (12,600 lines each) is not committed: it goes to `build/type-perf/`, written
+ * afresh before each measurement by `bench/typecost-measure.ts` (and by
+ * `npm run type-perf:generate`). After changing this file, re-measure the ceilings (see
+ * `type-perf/README.md`).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,9 @@ import { fileURLToPath } from 'node:url';
 export const LIFECYCLES = 500;
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the consumers are written: the git-ignored `build/type-perf/`. */
+export const OUT_DIR = join(here, '..', 'build', 'type-perf');
 
 const NAMES = [
   'IS_ERR',
@@ -191,13 +195,32 @@ ${PRELUDE}${body}`;
 export function consumers() {
   return {
     typed: consumer('utrace', `${LIFECYCLES} engine lifecycles against the package's typed API.`),
-    erased: consumer('./erased.js', `The same ${LIFECYCLES} lifecycles against erased.d.ts: the same names, no lifecycle states.`),
+    erased: consumer('../../type-perf/erased.js', `The same ${LIFECYCLES} lifecycles against erased.d.ts: the same names, no lifecycle states.`),
   };
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+/**
+ * Writes both consumers into {@link OUT_DIR}, leaving a file untouched when it already holds
+ * the right text.
+ * @returns the paths written or kept.
+ */
+export function writeConsumers() {
+  mkdirSync(OUT_DIR, { recursive: true });
   const { typed, erased } = consumers();
-  writeFileSync(join(here, 'consumer-typed.ts'), typed);
-  writeFileSync(join(here, 'consumer-erased.ts'), erased);
-  console.log(`wrote type-perf/consumer-typed.ts and type-perf/consumer-erased.ts (${LIFECYCLES} lifecycles each)`);
+  const files = { typed: join(OUT_DIR, 'consumer-typed.ts'), erased: join(OUT_DIR, 'consumer-erased.ts') };
+  for (const [path, text] of [[files.typed, typed], [files.erased, erased]]) {
+    let old;
+    try {
+      old = readFileSync(path, 'utf8');
+    } catch {
+      old = undefined;
+    }
+    if (old !== text) writeFileSync(path, text);
+  }
+  return files;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeConsumers();
+  console.log(`wrote build/type-perf/consumer-typed.ts and build/type-perf/consumer-erased.ts (${LIFECYCLES} lifecycles each)`);
 }
