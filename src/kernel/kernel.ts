@@ -356,6 +356,7 @@ export class Kernel {
     const maxSteps = options.maxSteps ?? 100_000;
     const schedule: number[] = [];
     let preemptions = 0;
+    const preemptionSteps: number[] = [];
     let previous = -1;
     let userError: unknown;
     let stalled: TracerThread | undefined;
@@ -391,7 +392,10 @@ export class Kernel {
         if (!runnable.includes(chosen)) {
           throw new UtraceUsageError('scheduler', `scheduler picked thread ${chosen}, which cannot run at step ${this.stepIndex} (runnable: ${runnable.join(', ')})`);
         }
-        if (isPreemption(point, chosen)) preemptions++;
+        if (isPreemption(point, chosen)) {
+          preemptions++;
+          preemptionSteps.push(this.stepIndex);
+        }
         schedule.push(chosen);
         previous = chosen;
         const thread = this.threads[chosen]!;
@@ -429,6 +433,7 @@ export class Kernel {
       failure: this.failure,
       schedule,
       preemptions,
+      preemptionSteps,
       trace: this.trace,
       threads,
     };

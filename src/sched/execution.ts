@@ -98,6 +98,12 @@ export interface ExecutionOutcome {
   readonly schedule: readonly number[];
   /** Number of preemptions in `schedule`. */
   readonly preemptions: number;
+  /**
+   * The steps at which the scheduler preempted a thread that could have run on, ascending
+   * (as many as `preemptions`). Left out by executions that do not record them; the
+   * timelines then mark no preemption.
+   */
+  readonly preemptionSteps?: readonly number[];
   /** The trace, in step order. */
   readonly trace: readonly TraceEvent[];
   /** Every thread that existed during the execution, by id. */
