@@ -171,6 +171,25 @@ describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm
     await page.screenshot({ path: join(SHOTS, 'engine-lifecycle.png'), fullPage: true });
   });
 
+  it("shows the explorer guide's timeline at a size where its text is legible (at least 11 px)", async () => {
+    await openGuide('The explorer');
+    const selector = 'img[src*="set-events-einprogress-free.svg"]';
+    const img = page.locator(selector).first();
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction(`(() => { const i = document.querySelector('${selector}'); return i !== null && i.complete && i.naturalWidth > 0; })()`);
+    const shown = await img.evaluate((el) => {
+      const i = el as unknown as { src: string; naturalWidth: number; clientWidth: number };
+      return { src: i.src, natural: i.naturalWidth, width: i.clientWidth };
+    });
+    // The smallest font size the picture sets, in its own pixels, scaled as the page shows it.
+    const svg = readFileSync(join(SITE, new URL(shown.src).pathname), 'utf8');
+    const sizes = [...svg.matchAll(/font-size:\s*([\d.]+)px/g)].map((m) => Number(m[1]));
+    assert.ok(sizes.length > 0, 'the timeline sets no font size');
+    const rendered = (Math.min(...sizes) * shown.width) / shown.natural;
+    assert.ok(rendered >= 11, `timeline text rendered at ${rendered.toFixed(1)} px (${JSON.stringify(shown)})`);
+    await img.screenshot({ path: join(SHOTS, 'explorer-timeline.png') });
+  });
+
   it("has the 'Kernel mapping' guide", async () => {
     await openGuide('Kernel mapping');
     assert.match((await page.locator('h1').first().textContent()) ?? '', /Kernel mapping/);

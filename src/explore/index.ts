@@ -24,7 +24,7 @@ export {
 } from './strategy.js';
 export { DfsStrategy } from './dfs.js';
 export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './shorten.js';
-export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, type TimelineTextOptions } from './timeline-text.js';
+export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, PREEMPTION_MARKER, type TimelineTextOptions } from './timeline-text.js';
 export { renderTimelineSvg, type TimelineSvgOptions } from './timeline-svg.js';
 export {
   runScenario, verdictOf, type RunScenarioOptions, type ScenarioReport, type ScenarioVerdict, type Counterexample,

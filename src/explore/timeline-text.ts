@@ -1,10 +1,12 @@
 /**
- * The terminal timeline of a run: one lane (column) per thread, one row per step, the step
- * where a check fired and the steps that led there marked, and the failure spelled out below.
+ * The terminal timeline of a run: one lane (column) per busy thread, one row per step with
+ * its full text wrapped, the step where a check fired, the steps that led there and the
+ * preemptions marked, and the failure spelled out below.
  *
  * @packageDocumentation
  */
-import { checkTimelineArgs, timelineGrid } from './timeline-grid.js';
+import { checkTimelineArgs, timelineGrid, visibleSpans } from './timeline-grid.js';
+import { symbolicTrace } from './timeline-symbols.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 
 /**
@@ -12,12 +14,24 @@ import type { ExecutionOutcome } from '../sched/execution.js';
  * @public
  */
 export interface TimelineTextOptions {
-  /** Longest line, in characters; longer lines are cut with `…`. Default 120, at least 20. */
+  /**
+   * Longest line, in characters: a cell's text is wrapped onto more lines, never cut. Default
+   * 100, at least 20. When the lanes cannot fit at their narrowest (10 characters each, so
+   * with more than about eight busy threads), lines run longer.
+   */
   readonly width?: number;
   /** Colour the failure row red, related rows yellow, the header bold (ANSI escapes). Default off. */
   readonly color?: boolean;
   /** First line of the output; default a summary of the run. */
   readonly title?: string;
+  /**
+   * Most steps shown. A longer run shows the steps around the failure, its related steps
+   * and its first preemptions, then its first and last steps, and one line for each run of
+   * steps left out, with their count. Default 200; `Infinity` shows every step.
+   */
+  readonly maxRows?: number;
+  /** What the line of a gap tells the reader to do to see every step; default `maxRows: Infinity shows every step`. */
+  readonly fullHint?: string;
 }
 
 /**
@@ -32,10 +46,18 @@ export const FAILURE_MARKER = '!!';
  */
 export const RELATED_MARKER = '>>';
 
-const DEFAULT_WIDTH = 120;
+/**
+ * Marker put before the row of a step at which the scheduler preempted a thread that could
+ * have run on (it follows {@link FAILURE_MARKER} or {@link RELATED_MARKER} when the row has one).
+ * @public
+ */
+export const PREEMPTION_MARKER = 'P';
+
+/** Default of {@link TimelineTextOptions.maxRows}. */
+const DEFAULT_MAX_ROWS = 200;
+const DEFAULT_WIDTH = 100;
 const MIN_WIDTH = 20;
-const MIN_LANE = 3;
-const ELLIPSIS = '…';
+const MIN_LANE = 10;
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
 const BOLD = '\u001b[1m';
@@ -47,14 +69,19 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
 /**
  * Renders a run as a timeline for a terminal.
  *
- * The output has a title line, a header with one lane per thread (named after the thread), a
- * row per step with the step's trace text in the lane of the thread that took it (several
- * trace lines of one step are joined with `; `; a step without trace shows `·`), and a footer
- * with the failure's check, where it fired, its message and its related steps. The row of the
- * failing step starts with {@link FAILURE_MARKER}, rows of related steps with
- * {@link RELATED_MARKER}. No line is longer than `width` characters (ANSI escapes, when
- * `color` is on, do not count); control characters in trace text are shown as spaces. The
- * result ends without a newline.
+ * The output has a title line, a line naming the threads that took no step (their lanes
+ * are folded away), a header with one lane per other thread (named after the thread), then
+ * a row per step with the step's trace text in the lane of the thread that took it: several
+ * trace lines of one step are joined with `; `, a step without trace shows `·`, and text
+ * longer than its lane wraps onto further lines (never cut). Codes read as in C: `= -EINPROGRESS`,
+ * `UTRACE_DETACH`, `UTRACE_EVENT(SYSCALL_ENTRY)`. The row of the failing step starts with
+ * {@link FAILURE_MARKER}, rows of related steps with {@link RELATED_MARKER}, and a step at which
+ * the scheduler preempted a runnable thread carries {@link PREEMPTION_MARKER}. A run longer
+ * than `maxRows` steps shows the interesting ones and a line per gap, with the count left out.
+ * Below come the failure's check, where it fired, its message, its related steps, the
+ * preemptions and a legend. No line is longer than `width` characters (ANSI escapes, when
+ * `color` is on, do not count) while the lanes fit; control characters in trace text are
+ * shown as spaces. The result ends without a newline.
  *
  * @example
  * ```ts
@@ -62,18 +89,20 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
  * declare const scenario: Scenario;
  * const result = await explore(scenarioExecute(scenario), { strategy: { kind: 'dfs', bound: 2 } });
  * if (result.status === 'failed') {
- *   console.log(renderTimelineText(result.outcome, { width: process.stdout.columns, color: process.stdout.isTTY }));
+ *   console.log(renderTimelineText(result.outcome, { width: process.stdout.columns ?? 100, color: process.stdout.isTTY }));
  * }
  * ```
  * @public
  */
 export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineTextOptions = {}): string {
   checkTimelineArgs(outcome, options, 'renderTimelineText');
-  const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
+  const width = Math.max(MIN_WIDTH, Math.floor(Number.isFinite(options.width) ? options.width! : DEFAULT_WIDTH));
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const color = options.color === true;
   const { schedule, failure } = outcome;
 
-  const { lanes, laneOf, nameOf, rowCount, cells } = timelineGrid(outcome, clean);
+  const grid = timelineGrid(outcome, clean);
+  const { lanes, folded, preempted, nameOf, rowCount, cells } = grid;
 
   const marks = new Map<number, Mark>();
   if (failure !== undefined) {
@@ -81,14 +110,16 @@ export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineT
     if (failure.thread >= 0 && failure.step < rowCount) marks.set(failure.step, FAILURE_MARKER);
   }
   const failsAtEnd = failure !== undefined && (failure.thread < 0 || failure.step >= rowCount);
+  const spans = visibleSpans(outcome, grid, maxRows);
 
-  // Column widths: the step column, then lanes sharing what is left.
+  // Column widths: the marks and step column, then lanes sharing what is left.
   const stepWidth = Math.max(4, String(Math.max(0, rowCount - 1)).length);
-  const prefixWidth = 2 + 1 + stepWidth + 1;
+  const prefixWidth = 2 + 1 + PREEMPTION_MARKER.length + 1 + stepWidth + 1;
   const natural = lanes.map((id, i) => {
     let w = length(nameOf(id));
-    for (const row of cells) {
-      const c = row[i];
+    for (const span of spans) {
+      if (span.kind !== 'row') continue;
+      const c = cells[span.step]![i];
       if (c !== undefined && length(c) > w) w = length(c);
     }
     return w;
@@ -97,48 +128,90 @@ export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineT
 
   const lines: { text: string; style: string }[] = [];
   const push = (text: string, style = ''): void => {
-    lines.push({ text: fit(text, width), style });
+    lines.push({ text, style });
   };
-  const row = (mark: string, label: string, values: readonly (string | undefined)[]): string => {
-    let line = `${mark.padEnd(2)} ${label.padStart(stepWidth)} `;
-    for (let i = 0; i < lanes.length; i++) line += `│ ${pad(fit(values[i] ?? '', laneWidths[i]!), laneWidths[i]!)} `;
-    return line.trimEnd();
+  const pushWrapped = (text: string, style: string, indent = ''): void => {
+    for (const line of wrap(text, Math.max(1, width - length(indent)))) push(`${indent}${line}`, style);
+  };
+  const prefix = (mark: string, preempt: boolean, label: string): string =>
+    `${mark.padEnd(2)} ${preempt ? PREEMPTION_MARKER : ' '.repeat(PREEMPTION_MARKER.length)} ${label.padStart(stepWidth)} `;
+  const row = (head: string, values: readonly (string | undefined)[]): string[] => {
+    const wrapped = lanes.map((_, i) => (values[i] === undefined || values[i] === '' ? [] : wrap(values[i]!, laneWidths[i]!)));
+    const height = Math.max(1, ...wrapped.map((w) => w.length));
+    const out: string[] = [];
+    for (let k = 0; k < height; k++) {
+      let line = k === 0 ? head : ' '.repeat(prefixWidth);
+      for (let i = 0; i < lanes.length; i++) line += `│ ${pad(wrapped[i]![k] ?? '', laneWidths[i]!)} `;
+      out.push(line.trimEnd());
+    }
+    return out;
   };
 
   const summary =
-    `${lanes.length} thread${lanes.length === 1 ? '' : 's'}, ${schedule.length} step${schedule.length === 1 ? '' : 's'}, ` +
-    `${outcome.preemptions} preemption${outcome.preemptions === 1 ? '' : 's'}` +
+    `${plural(lanes.length + folded.length, 'thread')}, ${plural(schedule.length, 'step')}, ` +
+    `${plural(outcome.preemptions, 'preemption')}` +
     (failure === undefined ? ', no failure' : `, failed: ${clean(failure.check)}`);
-  push(options.title === undefined ? `Timeline: ${summary}` : clean(options.title), BOLD);
-  push(row('', 'step', lanes.map(nameOf)), BOLD);
+  pushWrapped(options.title === undefined ? `Timeline: ${summary}` : clean(options.title), BOLD);
+  if (folded.length > 0) {
+    pushWrapped(`Threads that took no step (lanes folded): ${folded.map(nameOf).join(', ')}`, DIM);
+  }
+  for (const line of row(prefix('', false, 'step'), lanes.map(nameOf))) push(line, BOLD);
   let rule = '─'.repeat(prefixWidth);
   for (const w of laneWidths) rule += `┼${'─'.repeat(w + 2)}`;
   push(rule, DIM);
-  for (let s = 0; s < rowCount; s++) {
+  for (const span of spans) {
+    if (span.kind === 'gap') {
+      const count = span.to - span.from + 1;
+      const hint = options.fullHint ?? 'maxRows: Infinity shows every step';
+      pushWrapped(`${' '.repeat(prefixWidth)}⋮ ${plural(count, 'step')} not shown (${count === 1 ? `step ${span.from}` : `steps ${span.from} to ${span.to}`}; ${clean(hint)})`, DIM);
+      continue;
+    }
+    const s = span.step;
     const mark = marks.get(s) ?? '';
-    push(row(mark, String(s), cells[s]!), mark === FAILURE_MARKER ? RED : mark === RELATED_MARKER ? YELLOW : '');
+    const style = mark === FAILURE_MARKER ? RED : mark === RELATED_MARKER ? YELLOW : '';
+    for (const line of row(prefix(mark, preempted.has(s), String(s)), cells[s]!)) push(line, style);
   }
-  if (failsAtEnd) push(`${FAILURE_MARKER} ${'end'.padStart(stepWidth)} │ ${clean(failure.check)} fired after the last step`, RED);
+  if (failsAtEnd) {
+    const all = lanes.map(() => undefined as string | undefined);
+    all[0] = `${clean(failure.check)} fired after the last step`;
+    for (const line of row(prefix(FAILURE_MARKER, false, 'end'), all)) push(line, RED);
+  }
   push(rule, DIM);
 
   if (failure === undefined) {
-    push('No failure: every thread finished and no check fired.');
+    pushWrapped('No failure: every thread finished and no check fired.', '');
   } else {
     const where = failsAtEnd
       ? 'at the end of the run'
       : `at step ${failure.step}, thread ${failure.thread} (${nameOf(failure.thread)})`;
-    push(`${FAILURE_MARKER} Failure: ${clean(failure.check)} ${where}`, RED);
-    for (const line of wrap(clean(failure.message), width - 3)) push(`   ${line}`, RED);
+    pushWrapped(`${FAILURE_MARKER} Failure: ${clean(failure.check)} ${where}`, RED);
+    pushWrapped(clean(failure.message), RED, '   ');
     if (failure.related.length > 0) {
       push('Related steps:', YELLOW);
       for (const r of failure.related) {
-        push(`${RELATED_MARKER} step ${r.step}, thread ${r.thread} (${nameOf(r.thread)}): ${clean(r.what)}`, YELLOW);
+        pushWrapped(`${RELATED_MARKER} step ${r.step}, thread ${r.thread} (${nameOf(r.thread)}): ${clean(symbolicTrace(r.what))}`, YELLOW);
       }
     }
-    push(`Markers: ${FAILURE_MARKER} step where the check fired, ${RELATED_MARKER} step that led to it`, DIM);
   }
+  if (preempted.size > 0) {
+    push('Preemptions:', '');
+    for (const [step, before] of preempted) {
+      const by = schedule[step]!;
+      pushWrapped(`${PREEMPTION_MARKER}  step ${step}: ${nameOf(by)} ran while ${nameOf(before)} could have run on`, '');
+    }
+  }
+  const legend = [
+    ...(failure === undefined ? [] : [`${FAILURE_MARKER} step where the check fired`, `${RELATED_MARKER} step that led to it`]),
+    ...(preempted.size === 0 ? [] : [`${PREEMPTION_MARKER} a preemption`]),
+  ];
+  if (legend.length > 0) pushWrapped(`Markers: ${legend.join(', ')}`, DIM);
 
   return lines.map((l) => (color && l.style !== '' ? `${l.style}${l.text}${RESET}` : l.text)).join('\n');
+}
+
+/** `n word` or `n words`, with thousands separators. */
+function plural(n: number, word: string): string {
+  return `${Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Widths for lanes wanting `natural` characters, sharing `available` characters of line. */
@@ -162,14 +235,6 @@ function length(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
-}
-
-/** Cuts `text` to at most `width` code points, ending a cut text with `…`. */
-function fit(text: string, width: number): string {
-  if (text.length <= width) return text;
-  const points = Array.from(text);
-  if (points.length <= width) return text;
-  return width <= 0 ? '' : points.slice(0, width - 1).join('') + ELLIPSIS;
 }
 
 /** Pads `text` with spaces to `width` code points. */
