@@ -250,6 +250,64 @@ export class DfsStrategy implements Strategy {
     throw new UtraceUsageError('strategy-protocol', `DfsStrategy: choice ${choice} out of range at step ${step}`);
   }
 
+  /**
+   * The search's state between two runs, as plain data (JSON-safe), to continue it later
+   * with {@link DfsStrategy.resume}: the bound, the order, the runs made, and the choices of
+   * the last run. Only the `'deepest-first'` order can be saved (the other keeps a tree).
+   * @throws `UtraceUsageError` for the `'earliest-first'` order, or while a run is outstanding.
+   * @example
+   * ```ts
+   * import { DfsStrategy } from 'utrace/explore';
+   * const saved = JSON.stringify(new DfsStrategy(2).checkpoint());
+   * const again = DfsStrategy.resume(JSON.parse(saved));
+   * console.log(again.executions); // 0
+   * ```
+   */
+  checkpoint(): DfsCheckpoint {
+    if (this.order !== 'deepest-first') throw new UtraceUsageError('bad-option', 'DfsStrategy.checkpoint: only the deepest-first order can be saved and resumed');
+    if (this.#state === 'running') throw new UtraceUsageError('strategy-protocol', 'DfsStrategy.checkpoint: a run is outstanding; call complete(outcome) first');
+    const n = this.#state === 'between' ? this.#length : 0;
+    return {
+      kind: 'dfs',
+      bound: this.bound,
+      executions: this.#executions,
+      state: this.#state,
+      choices: Array.from(this.#choices.subarray(0, n)),
+      chosen: Array.from(this.#chosen.subarray(0, n)),
+      fingerprints: Array.from(this.#fingerprint.subarray(0, n)),
+    };
+  }
+
+  /**
+   * A deepest-first search that carries on from a {@link DfsStrategy.checkpoint}: its next run
+   * is the one the saved search would have made next.
+   * @throws `UtraceUsageError` when `saved` is not a checkpoint of this class.
+   */
+  static resume(saved: DfsCheckpoint): DfsStrategy {
+    const ints = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => Number.isInteger(v));
+    const c = saved as Partial<DfsCheckpoint> | null;
+    if (
+      typeof c !== 'object' || c === null || c.kind !== 'dfs' || !Number.isInteger(c.executions) || !['fresh', 'between', 'exhausted'].includes(c.state as string) ||
+      !ints(c.choices) || !ints(c.chosen) || !ints(c.fingerprints) || c.choices.length !== c.chosen.length || c.choices.length !== c.fingerprints.length ||
+      c.chosen.some((v, i) => v < 0 || v >= c.choices![i]!)
+    ) {
+      throw new UtraceUsageError('bad-option', 'DfsStrategy.resume: not a checkpoint made by DfsStrategy.checkpoint()');
+    }
+    const s = new DfsStrategy(c.bound!, 'deepest-first');
+    const n = c.choices.length;
+    const size = Math.max(INITIAL_CAPACITY, n);
+    s.#choices = new Int32Array(size);
+    s.#choices.set(c.choices);
+    s.#chosen = new Int32Array(size);
+    s.#chosen.set(c.chosen);
+    s.#fingerprint = new Int32Array(size);
+    s.#fingerprint.set(c.fingerprints);
+    s.#length = n;
+    s.#state = c.state!;
+    s.#executions = c.executions!;
+    return s;
+  }
+
   #grow(): void {
     const size = this.#choices.length * 2;
     const choices = new Int32Array(size);
@@ -262,4 +320,25 @@ export class DfsStrategy implements Strategy {
     fingerprint.set(this.#fingerprint);
     this.#fingerprint = fingerprint;
   }
+}
+
+/**
+ * The saved state of a deepest-first {@link DfsStrategy}, from {@link DfsStrategy.checkpoint}.
+ * @public
+ */
+export interface DfsCheckpoint {
+  /** Discriminant. */
+  readonly kind: 'dfs';
+  /** The preemption bound. */
+  readonly bound: number;
+  /** Runs made so far. */
+  readonly executions: number;
+  /** Where the search stood: before its first run, between runs, or done. */
+  readonly state: 'fresh' | 'between' | 'exhausted';
+  /** The number of choices at each step of the last run. */
+  readonly choices: readonly number[];
+  /** The choice taken at each step of the last run. */
+  readonly chosen: readonly number[];
+  /** A hash of each step's runnable threads, to catch a scenario that changed. */
+  readonly fingerprints: readonly number[];
 }

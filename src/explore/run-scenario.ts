@@ -13,15 +13,19 @@ import { isScenario, type Scenario } from '../scenario/scenario.js';
 import { UtraceUsageError } from '../errors.js';
 import { explore, type ExploreProgress, type ExploreResult } from './explore.js';
 import { shorten, type ShortenResult } from './shorten.js';
-import type { StrategyOptions } from './strategy.js';
+import type { Strategy, StrategyOptions } from './strategy.js';
 
 /**
  * Options of {@link runScenario}.
  * @public
  */
 export interface RunScenarioOptions {
-  /** The search: `dfs` with a preemption bound, `random` or `pct` with a seed, or `replay` of a schedule string. */
-  readonly strategy: StrategyOptions;
+  /**
+   * The search: `dfs` with a preemption bound, `random` or `pct` with a seed, or `replay` of a
+   * schedule string; or a strategy object (from {@link prefixStrategy} or
+   * {@link resumableStrategy}, say), used up by the call.
+   */
+  readonly strategy: StrategyOptions | Strategy;
   /** Stop the search after this many runs (default: no limit). */
   readonly maxExecutions?: number;
   /** Stop the search after this many seconds (default: no limit). */
@@ -154,7 +158,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const failure = result.outcome.failure!;
   let shortened: ShortenResult | undefined;
   let schedule = result.schedule;
-  if (options.shorten !== false && options.strategy.kind !== 'replay') {
+  const replaying = 'kind' in options.strategy ? options.strategy.kind === 'replay' : options.strategy.name === 'replay';
+  if (options.shorten !== false && !replaying) {
     shortened = await shorten(
       execute,
       result.outcome.schedule,
