@@ -22,7 +22,11 @@ export {
   makeStrategy, DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, DEFAULT_PCT_EXPECTED_STEPS, type Strategy, type StrategyName,
   type StrategyOptions,
 } from './strategy.js';
-export { DfsStrategy } from './dfs.js';
+export { DfsStrategy, type DfsCheckpoint } from './dfs.js';
+export { prefixStrategy } from './prefix.js';
+export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
+export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';
+export { loadFailure, saveFailure, loadCheckpoint, saveCheckpoint, type SavedFailure, type SavedCheckpoint } from './persist.js';
 export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './shorten.js';
 export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, PREEMPTION_MARKER, type TimelineTextOptions } from './timeline-text.js';
 export { renderTimelineSvg, type TimelineSvgOptions } from './timeline-svg.js';
