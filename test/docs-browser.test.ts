@@ -11,7 +11,7 @@
  * `node --test build/test/*.test.js` does not depend on a browser or on a built site.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -143,7 +143,8 @@ describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm
 
   it('runs the browser chosen above (the npm one unless UTRACE_BROWSER names another)', () => {
     const launched = childExecutables();
-    assert.ok(launched.includes(choice.executablePath), `launched ${JSON.stringify(launched)}, chose ${choice.executablePath}`);
+    const chosen = realpathSync(choice.executablePath);
+    assert.ok(launched.includes(chosen), `launched ${JSON.stringify(launched)}, chose ${chosen}`);
     if (choice.source === 'npm') assert.ok(!launched.includes('/usr/bin/chromium') && !launched.some((p) => p.startsWith('/usr/lib/chromium')));
   });
 
