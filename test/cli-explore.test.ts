@@ -129,8 +129,8 @@ describe('utrace-explore exit statuses', () => {
   it('exits 64 on usage errors, saying what was wrong', async () => {
     const cases: [string[], RegExp][] = [
       [[], /missing the scenario/],
-      [['no-such-case'], /no scenario named "no-such-case"; known: set-events-einprogress-free/],
-      [['safe-detach', '--bogus'], /Unknown option '--bogus'/],
+      [['no-such-case'], /no scenario named "no-such-case"\. Known: set-events-einprogress-free/],
+      [['safe-detach', '--bogus'], /unknown option --bogus/],
       [['safe-detach', '--bound', 'two'], /--bound must be an integer/],
       [['safe-detach', '--strategy', 'random', '--bound', '2'], /--bound applies to --strategy dfs/],
       [['safe-detach', '--strategy', 'bfs'], /--strategy must be one of dfs, random, pct, replay/],

@@ -4,14 +4,17 @@
  *
  * @packageDocumentation
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { runScenario, type ScenarioReport } from '../explore/run-scenario.js';
 import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
 import { DEFAULT_DFS_BOUND, makeStrategy, type StrategyOptions } from '../explore/strategy.js';
 import { renderTimelineSvg } from '../explore/timeline-svg.js';
-import { ScheduleDivergedError } from '../sched/replay.js';
-import { ScenarioBuildError } from '../scenario/execute.js';
+import { renderTimelineText } from '../explore/timeline-text.js';
+import type { ExecutionOutcome } from '../sched/execution.js';
+import { ReplayScheduler, ScheduleDivergedError } from '../sched/replay.js';
+import { decodeSchedule } from '../sched/schedule-string.js';
+import { ScenarioBuildError, scenarioExecute } from '../scenario/execute.js';
 import { CliUsageError, parseCommandLine, USAGE } from './args.js';
 import { formatCount } from './format.js';
 import { formatHeading, formatReport, formatSummary } from './report.js';
@@ -33,6 +36,10 @@ export const EXIT = {
   usage: 64,
   /** A scenario's set-up or the explorer threw. */
   software: 70,
+  /** Otherwise clean, but an SVG file could not be written. */
+  cantCreate: 73,
+  /** Interrupted (SIGINT). */
+  interrupted: 130,
 } as const;
 
 /**
@@ -44,8 +51,37 @@ export interface CliIo {
   readonly stdout: ProgressStream & { readonly columns?: number };
   /** Progress line and errors. */
   readonly stderr: ProgressStream;
-  /** Environment variables (for `NO_COLOR`). */
+  /** Environment variables (for `NO_COLOR` and `COLUMNS`). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on an interrupt (SIGINT): the search stops and the partial result is printed. */
+  readonly signal?: AbortSignal;
+}
+
+/** Whether the run was interrupted (read afresh: the signal changes under the search). */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** The package's version, from its package.json. */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'utrace' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not there from this build directory; try the next.
+    }
+  }
+  return 'unknown';
+}
+
+/** The text timeline's width: `--width`, else the terminal's, else `$COLUMNS`, else 100. */
+function timelineWidth(given: number | undefined, io: CliIo): number {
+  if (given !== undefined) return given;
+  if (io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 0) return Math.max(40, io.stdout.columns);
+  const columns = Number(io.env['COLUMNS']);
+  if (Number.isInteger(columns) && columns >= 20) return columns;
+  return 100;
 }
 
 /**
@@ -65,6 +101,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       out(`${USAGE}\n\nScenarios by name: ${knownNames()}`);
       return EXIT.ok;
     }
+    if (options.version) {
+      out(`utrace-explore ${packageVersion()}`);
+      return EXIT.ok;
+    }
     target = await resolveTarget(options.target);
     if (target.group && options.strategy.kind === 'replay') {
       throw new CliUsageError(`--replay replays one scenario; ${target.name} is a group of ${target.scenarios.length}: name one`);
@@ -76,19 +116,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
 
-  const width = io.stdout.isTTY === true && io.stdout.columns !== undefined ? Math.max(60, io.stdout.columns) : 160;
+  const width = timelineWidth(options.width, io);
+  const maxRows = options.full ? Infinity : undefined;
   const strategyText = describeStrategy(options.strategy, options.maxExecutions, options.maxSeconds);
   const reports: ScenarioReport[] = [];
-  for (const scenario of target.scenarios) {
+  let svgFailed = false;
+  for (const [index, scenario] of target.scenarios.entries()) {
+    if (aborted(io.signal)) break;
     if (reports.length > 0) out('');
     out(formatHeading({ scenario }, strategyText, options.color));
-    const progress = new ProgressLine(io.stderr, scenario.name);
+    const label = target.group ? `${scenario.name} (case ${index + 1} of ${target.scenarios.length})` : scenario.name;
+    const progress = new ProgressLine(io.stderr, label, { maxExecutions: options.maxExecutions, maxSeconds: options.maxSeconds });
     let report: ScenarioReport;
     try {
       report = await runScenario(scenario, {
         strategy: options.strategy,
         ...(options.maxExecutions === undefined ? {} : { maxExecutions: options.maxExecutions }),
         ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
+        ...(io.signal === undefined ? {} : { signal: io.signal }),
         shorten: options.shorten,
         onProgress: progress.update,
       });
@@ -104,30 +149,78 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     progress.clear();
     reports.push(report);
     const replayCommand = `utrace-explore ${replayTarget(target, scenario.name)}`;
-    out(formatReport(report, { color: options.color, width, replayCommand }));
-    if (options.svg !== undefined && report.counterexample !== undefined) {
-      const path = svgPath(options.svg, scenario.name, target.group);
-      try {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, renderTimelineSvg(report.counterexample.outcome, { title: `utrace: ${scenario.name}` }));
-      } catch (e) {
-        err(`utrace-explore: could not write ${path}: ${e instanceof Error ? e.message : String(e)}`);
-        return EXIT.software;
-      }
-      out(`svg: wrote ${path}`);
+    const fullHint = '--full shows every step';
+    out(formatReport(report, { color: options.color, width, replayCommand, maxRows, fullHint }));
+
+    // A replayed schedule that ran clean is shown too: it is the run the reader asked for.
+    let drawn = report.counterexample?.outcome;
+    if (drawn === undefined && options.strategy.kind === 'replay' && report.result.status === 'exhausted') {
+      drawn = await scenarioExecute(scenario, { trace: true })(new ReplayScheduler(decodeSchedule(options.strategy.schedule)));
+      out('');
+      out(renderTimelineText(drawn, { width, color: options.color, title: `Timeline of ${scenario.name} (replayed, no failure):`, ...(maxRows === undefined ? {} : { maxRows }), fullHint }));
     }
+    if (options.svg !== undefined) {
+      if (drawn === undefined) {
+        const why =
+          report.result.status === 'limit' ? 'the search stopped before any run failed' : 'no run failed, and a clean search has no single run to draw';
+        out(`svg: no picture of ${scenario.name}: ${why}; --replay a schedule to draw that run`);
+      } else if (!writeSvg(options.svg, scenario.name, target.group, drawn, out, err)) {
+        svgFailed = true;
+      }
+    }
+    if (aborted(io.signal)) break;
   }
 
+  const interrupted = aborted(io.signal);
+  if (interrupted) {
+    const runs = reports.reduce((n, r) => n + r.result.executions, 0);
+    const left = target.scenarios.length - reports.filter((r) => r.result.status !== 'limit').length;
+    err(
+      `utrace-explore: interrupted after ${formatCount(runs)} execution${runs === 1 ? '' : 's'}` +
+        (target.group ? `; ${left} of ${target.scenarios.length} cases not finished` : '') +
+        (reports.some((r) => r.counterexample !== undefined) ? '; the replay lines above reproduce what was found' : '; no failure found so far'),
+    );
+    return EXIT.interrupted;
+  }
   if (!target.group) {
     const status = reports[0]!.result.status;
-    return status === 'failed' ? EXIT.failed : status === 'exhausted' ? EXIT.ok : EXIT.limit;
+    const code = status === 'failed' ? EXIT.failed : status === 'exhausted' ? EXIT.ok : EXIT.limit;
+    return code === EXIT.ok && svgFailed ? EXIT.cantCreate : code;
   }
   out('');
   out(formatSummary(target.name, reports, options.color));
   out(`command: utrace-explore ${target.name} ${strategyFlags(options.strategy)}`);
   if (reports.some((r) => r.verdict === 'contradicted')) return EXIT.failed;
   if (reports.some((r) => r.verdict === 'undecided')) return EXIT.limit;
-  return EXIT.ok;
+  return svgFailed ? EXIT.cantCreate : EXIT.ok;
+}
+
+/**
+ * Writes the SVG timeline of `outcome` where `--svg` says, saying which directories it made.
+ * @returns false, after saying why, when the file could not be written.
+ */
+function writeSvg(
+  base: string,
+  scenario: string,
+  group: boolean,
+  outcome: ExecutionOutcome,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): boolean {
+  const path = svgPath(base, scenario, group);
+  try {
+    const made = mkdirSync(dirname(path), { recursive: true });
+    if (made !== undefined) out(`svg: created directory ${made}`);
+    writeFileSync(path, renderTimelineSvg(outcome, { title: `utrace: ${scenario}` }));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file, not a directory' : code === 'EISDIR' ? 'it is a directory' : code === 'EROFS' ? 'read-only file system' : e instanceof Error ? e.message : String(e);
+    err(`utrace-explore: could not write the SVG of ${scenario} to ${path}: ${why}${group ? '; going on with the other cases' : ''}`);
+    return false;
+  }
+  out(`svg: wrote ${path}`);
+  return true;
 }
 
 /** The strategy and limits in words, e.g. `dfs (preemption bound 2, deepest-first)` or `random (seed 1), at most 10,000 runs`. */

@@ -1,6 +1,6 @@
 /**
- * The progress line: executions, executions per second and elapsed time, rewritten in place
- * on a terminal.
+ * The progress line: executions, executions per second, elapsed time and, where a limit makes
+ * it known, how much is left; rewritten in place on a terminal.
  *
  * @packageDocumentation
  */
@@ -19,6 +19,40 @@ export interface ProgressStream {
 }
 
 /**
+ * The limits of a search, as far as the progress line can tell what is left.
+ * @internal
+ */
+export interface ProgressLimits {
+  /** Most runs, if limited. */
+  readonly maxExecutions?: number | undefined;
+  /** Most seconds, if limited. */
+  readonly maxSeconds?: number | undefined;
+}
+
+/**
+ * The text of the progress line: `label: 1,234 of 10,000 executions (12%), 5,000/s, 250 ms,
+ * about 2 s left`. What is left is shown when a limit bounds the search; a `dfs` search
+ * without a limit cannot know its size in advance, and says `total unknown`.
+ * @internal
+ */
+export function progressText(label: string, progress: ExploreProgress, limits: ProgressLimits): string {
+  const { executions, perSecond, elapsedMs } = progress;
+  const parts = [`${label}: ${formatCount(executions)}`];
+  const leftMs: number[] = [];
+  if (limits.maxExecutions !== undefined) {
+    parts[0] += ` of ${formatCount(limits.maxExecutions)} executions (${Math.floor((100 * executions) / limits.maxExecutions)}%)`;
+    if (perSecond > 0) leftMs.push(((limits.maxExecutions - executions) / perSecond) * 1000);
+  } else {
+    parts[0] += ' executions';
+  }
+  if (limits.maxSeconds !== undefined) leftMs.push(limits.maxSeconds * 1000 - elapsedMs);
+  parts.push(`${formatCount(Math.round(perSecond))}/s`, formatDuration(elapsedMs));
+  if (leftMs.length > 0) parts.push(`at most ${formatDuration(Math.max(0, Math.min(...leftMs)))} left`);
+  else parts.push('total unknown');
+  return parts.join(', ');
+}
+
+/**
  * Shows the progress of one search on one line, rewritten in place. Does nothing when the
  * stream is not a terminal, so logs and pipes only get the results.
  * @internal
@@ -26,24 +60,24 @@ export interface ProgressStream {
 export class ProgressLine {
   readonly #stream: ProgressStream;
   readonly #label: string;
+  readonly #limits: ProgressLimits;
   #shown = false;
 
   /**
    * @param stream - where to draw (standard error).
    * @param label - what is being searched, shown first.
+   * @param limits - the search's limits, to show how much is left.
    */
-  constructor(stream: ProgressStream, label: string) {
+  constructor(stream: ProgressStream, label: string, limits: ProgressLimits = {}) {
     this.#stream = stream;
     this.#label = label;
+    this.#limits = limits;
   }
 
   /** Redraws the line with `progress`. */
   readonly update = (progress: ExploreProgress): void => {
     if (this.#stream.isTTY !== true) return;
-    const text =
-      `${this.#label}: ${formatCount(progress.executions)} executions, ` +
-      `${formatCount(Math.round(progress.perSecond))}/s, ${formatDuration(progress.elapsedMs)}`;
-    this.#stream.write(`\r\u001b[K${text}`);
+    this.#stream.write(`\r\u001b[K${progressText(this.#label, progress, this.#limits)}`);
     this.#shown = true;
   };
 

@@ -18,6 +18,10 @@ export interface ReportStyle {
   readonly width: number;
   /** The command that replays a schedule of this scenario, without `--replay` (e.g. `utrace-explore safe-detach`). */
   readonly replayCommand: string;
+  /** Most timeline rows (`Infinity` with `--full`); default the renderer's. */
+  readonly maxRows?: number | undefined;
+  /** What a gap in the timeline tells the reader to do to see every step. */
+  readonly fullHint?: string;
 }
 
 /**
@@ -65,7 +69,7 @@ export function formatReport(report: ScenarioReport, style: ReportStyle): string
       break;
     }
     case 'limit': {
-      const limit = result.limit === 'executions' ? 'the run limit' : result.limit === 'time' ? 'the time limit' : 'an abort';
+      const limit = result.limit === 'executions' ? 'the run limit' : result.limit === 'time' ? 'the time limit' : 'an interrupt';
       lines.push(`${paint('yellow', 'STOPPED')} by ${limit} before any failure: ${runs}, ${time}; ${judged}`);
       break;
     }
@@ -85,7 +89,15 @@ export function formatReport(report: ScenarioReport, style: ReportStyle): string
     lines.push(`failure: ${failure.check}: ${failure.message}`);
     lines.push(`replay:  ${style.replayCommand} --replay ${cx.schedule}`);
     lines.push('');
-    lines.push(renderTimelineText(cx.outcome, { width: style.width, color: style.color, title: `Timeline of ${scenario.name}: ${summary(cx)}` }));
+    lines.push(
+      renderTimelineText(cx.outcome, {
+        width: style.width,
+        color: style.color,
+        title: `Timeline of ${scenario.name}: ${summary(cx)}`,
+        ...(style.maxRows === undefined ? {} : { maxRows: style.maxRows }),
+        ...(style.fullHint === undefined ? {} : { fullHint: style.fullHint }),
+      }),
+    );
   }
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { examples, groups } from '../../examples/index.js';
 import { isScenario, type Scenario } from '../scenario/scenario.js';
-import { CliUsageError } from './args.js';
+import { CliUsageError, closest } from './args.js';
 
 /**
  * The scenarios a target names, and whether they are judged as a group.
@@ -50,8 +50,12 @@ export async function resolveTarget(name: string): Promise<Target> {
   const hash = name.lastIndexOf('#');
   const file = hash > 0 ? name.slice(0, hash) : name;
   const pick = hash > 0 ? name.slice(hash + 1) : undefined;
-  if (!/[\\/]|\.[cm]?js$/.test(file)) {
-    throw new CliUsageError(`no scenario named ${JSON.stringify(name)}; known: ${knownNames()}; or give a path to a .js module`);
+  const typescript = /\.[cm]?ts$/.test(file);
+  if (!/[\\/]|\.[cm]?[jt]s$/.test(file)) {
+    const guess = closest(name, [...Object.keys(examples), ...Object.keys(groups)]);
+    throw new CliUsageError(
+      `no scenario named ${JSON.stringify(name)}${guess === undefined ? '.' : `; did you mean ${guess}?`} Known: ${knownNames()}; or give a path to a .js module`,
+    );
   }
   const path = resolve(file);
   if (!existsSync(path)) throw new CliUsageError(`scenario module ${path} does not exist`);
@@ -59,6 +63,13 @@ export async function resolveTarget(name: string): Promise<Target> {
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typescript && (code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING' || e instanceof SyntaxError)) {
+      throw new CliUsageError(
+        `scenario module ${path} is TypeScript, which this Node.js (${process.version}) does not load: ` +
+          'compile it to JavaScript first (npx tsc) and pass the .js file, or use Node.js 22.18 or later, which strips types itself',
+      );
+    }
     throw new CliUsageError(`scenario module ${path} failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }
   const scenarios = scenariosOf(module);
