@@ -197,6 +197,38 @@ describe('documentation site in Chromium', { skip: enabled ? false : 'run by npm
     await page.screenshot({ path: join(SHOTS, 'kernel-mapping.png') });
   });
 
+  for (const guide of ['Kernel mapping', 'Reliability']) {
+    it(`keeps the tables of '${guide}' inside the column (they scroll)`, async () => {
+      await openGuide(guide);
+      const overflow = await page.evaluate(`(() => {
+        const column = document.querySelector('.col-content');
+        const right = column.getBoundingClientRect().right;
+        return [...document.querySelectorAll('.tsd-typography table')]
+          .map((t, i) => ({ i, right: t.getBoundingClientRect().right, scrolls: getComputedStyle(t).overflowX }))
+          .filter((t) => t.right > right + 1 || t.scrolls !== 'auto')
+          .map((t) => JSON.stringify(t));
+      })()`);
+      assert.deepEqual(overflow, []);
+      const pageWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      assert.ok(pageWidth <= 1280, `the page is ${pageWidth} px wide`);
+    });
+  }
+
+  it('shows "utrace" once as the home page title, and no link text with the utrace! prefix anywhere', async () => {
+    await page.goto(`${origin}/index.html`);
+    const headings = (await page.evaluate(`[...document.querySelectorAll('h1')].filter((h) => h.offsetParent !== null).map((h) => h.textContent.trim())`)) as string[];
+    assert.deepEqual(headings, ['utrace']);
+    for (const title of ['Kernel mapping', 'Engine lifecycle']) {
+      await openGuide(title);
+      const text = (await page.evaluate('document.body.innerText')) as string;
+      assert.ok(!text.includes('utrace!'), `${title} shows utrace!`);
+      assert.ok(!text.includes('{@link'), `${title} shows a raw {@link`);
+      // The guides' links to API names lead to the API pages.
+      const href = await page.locator('.tsd-typography a:has(code)').first().getAttribute('href');
+      assert.match(href ?? '', /^\.\.\/(functions|variables|types|interfaces|classes)\//, `${title}: ${href}`);
+    }
+  });
+
   it('finds utrace_detach_sync with the site search', async () => {
     await page.goto(`${origin}/index.html`);
     await page.locator('#tsd-search-trigger').click();
