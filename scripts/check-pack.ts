@@ -1,8 +1,10 @@
 /**
  * Part of `npm run test:package`: checks what `npm pack` would publish. The tarball holds only
- * what users need: `package.json`, `README.md`, `LICENSE`, and the compiled package under
+ * what users need: `package.json`, `README.md`, `LICENSE`, the guides (`docs/*.md` and their
+ * pictures, which the README links), and the compiled package under
  * `dist/src`, `dist/types` and `dist/examples` (the command line runs the examples), as
- * JavaScript and declarations without source maps; every entry the
+ * JavaScript and declarations without source maps; every relative link of the README leads
+ * to a file in the package; every entry the
  * manifest names is in it; and no compiled file is left over from a source that no longer
  * exists (`dist/` is not emptied between builds). Run after `npm run build`.
  * @packageDocumentation
@@ -25,7 +27,9 @@ const problems: string[] = [];
 
 const allowed = (path: string): boolean =>
   ['package.json', 'README.md', 'LICENSE'].includes(path) ||
-  /^dist\/(src|types|examples)\/.+\.(js|d\.ts)$/.test(path);
+  /^dist\/(src|types|examples)\/.+\.(js|d\.ts)$/.test(path) ||
+  /^docs\/[\w-]+\.md$/.test(path) ||
+  /^docs\/assets\/[\w/-]+\.svg$/.test(path);
 for (const path of files) {
   if (!allowed(path)) problems.push(`${path}: not something users need`);
 }
@@ -52,6 +56,21 @@ for (const target of targets) {
 }
 for (const needed of ['README.md', 'LICENSE']) {
   if (!files.includes(needed)) problems.push(`${needed}: missing from the package`);
+}
+
+/** The README's relative links (and the guides' pictures) must work from the tarball. */
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+for (const m of readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) {
+  if (!files.includes(m[1]!)) problems.push(`README.md links ${m[1]!}, which is not in the package`);
+}
+for (const path of readme.matchAll(/`node ((?:dist|build)\/[\w/.-]+\.js)`/g)) {
+  if (!files.includes(path[1]!)) problems.push(`README.md runs ${path[1]!}, which is not in the package`);
+}
+for (const guide of files.filter((f) => /^docs\/[\w-]+\.md$/.test(f))) {
+  for (const m of readFileSync(join(repoRoot, guide), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+    const target = join('docs', m[1]!).replace(/\\/g, '/');
+    if (!files.includes(target)) problems.push(`${guide} shows ${m[1]!}, which is not in the package`);
+  }
 }
 
 /** A compiled file whose source is gone would still be published. */
