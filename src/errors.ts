@@ -17,6 +17,7 @@
  * }
  * ```
  * @public
+ * @category Errors
  */
 export class UtraceUsageError extends Error {
   /** Short name of the rule broken, e.g. `'stale-handle'`. */

@@ -12,6 +12,7 @@
 /**
  * `enum utrace_resume_action_t` by name: the value of each resume action.
  * @public
+ * @category Lifecycle types
  */
 export interface utrace_resume_actions {
   /** Stay quiescent after the callbacks. */
@@ -33,18 +34,21 @@ export interface utrace_resume_actions {
 /**
  * `enum utrace_resume_action_t`: every resume action.
  * @public
+ * @category Lifecycle types
  */
 export type utrace_resume_action_t = utrace_resume_actions[keyof utrace_resume_actions];
 
 /**
  * `enum utrace_signal_action`: every signal action.
  * @public
+ * @category Lifecycle types
  */
 export type utrace_signal_action_t = 0x00 | 0x10 | 0x20 | 0x30 | 0x40 | 0x50 | 0x60 | 0x70;
 
 /**
  * `enum utrace_syscall_action`: every syscall action.
  * @public
+ * @category Lifecycle types
  */
 export type utrace_syscall_action_t = 0x00 | 0x10;
 
@@ -56,6 +60,7 @@ declare const extraKind: unique symbol;
  * it is the plain number `extra | R`; its type remembers `R` so the compiler can tell
  * whether the callback may detach.
  * @public
+ * @category Lifecycle types
  */
 export type combined_return<R extends utrace_resume_action_t, K extends 'syscall' | 'signal'> = number & {
   /** The resume action carried (type only). */
@@ -68,6 +73,7 @@ export type combined_return<R extends utrace_resume_action_t, K extends 'syscall
  * The resume action a callback return value carries: `R` itself for a plain action, the
  * remembered action for a combined value, and `number` when the type says nothing.
  * @public
+ * @category Lifecycle types
  */
 export type resume_part<V> = V extends combined_return<infer R, 'syscall' | 'signal'> ? R : V;
 
@@ -75,6 +81,7 @@ export type resume_part<V> = V extends combined_return<infer R, 'syscall' | 'sig
  * What `report_quiesce`, `report_clone`, `report_jctl`, `report_exec`,
  * `report_syscall_exit` and `report_exit` may return: a resume action.
  * @public
+ * @category Lifecycle types
  */
 export type resume_return = utrace_resume_action_t;
 
@@ -82,6 +89,7 @@ export type resume_return = utrace_resume_action_t;
  * What `report_syscall_entry` may return: a resume action, possibly with
  * `UTRACE_SYSCALL_ABORT` added through `utrace_syscall_return`.
  * @public
+ * @category Lifecycle types
  */
 export type syscall_entry_return = utrace_resume_action_t | combined_return<utrace_resume_action_t, 'syscall'>;
 
@@ -89,6 +97,7 @@ export type syscall_entry_return = utrace_resume_action_t | combined_return<utra
  * What `report_signal` may return: a resume action, possibly with a signal action and
  * `UTRACE_SIGNAL_HOLD` added through `utrace_signal_return`.
  * @public
+ * @category Lifecycle types
  */
 export type signal_return = utrace_resume_action_t | combined_return<utrace_resume_action_t, 'signal'>;
 
@@ -96,5 +105,6 @@ export type signal_return = utrace_resume_action_t | combined_return<utrace_resu
  * What `report_death` may return: only `UTRACE_DETACH` is meaningful; `UTRACE_RESUME`
  * leaves the engine attached until reap.
  * @public
+ * @category Lifecycle types
  */
 export type death_return = utrace_resume_actions['DETACH'] | utrace_resume_actions['RESUME'];

@@ -14,6 +14,7 @@ declare const engineState: unique symbol;
 /**
  * The key of the phantom lifecycle-state member of {@link utrace_engine} (type only).
  * @public
+ * @category Lifecycle types
  */
 export type engine_state_key = Exclude<keyof utrace_engine, 'ops' | 'data' | 'flags'>;
 
@@ -31,6 +32,7 @@ export type engine_state_key = Exclude<keyof utrace_engine, 'ops' | 'data' | 'fl
  * - `'in-callback'`: the engine as a callback is given it: valid until the callback
  *   returns; non-blocking calls only, since callbacks must not sleep.
  * @public
+ * @category Lifecycle types
  */
 export type engine_state = 'attached' | 'events-cleared' | 'detached' | 'rcu-only' | 'in-callback';
 
@@ -38,6 +40,7 @@ export type engine_state = 'attached' | 'events-cleared' | 'detached' | 'rcu-onl
  * A tracing engine handle (`struct utrace_engine *`) in lifecycle state `S`, with private
  * data of type `D` and callbacks `O`.
  * @public
+ * @category Lifecycle types
  */
 export interface utrace_engine<S extends engine_state = engine_state, D = unknown, O = utrace_engine_ops<D>> {
   /** The callback table given at attach. */
@@ -53,18 +56,21 @@ export interface utrace_engine<S extends engine_state = engine_state, D = unknow
 /**
  * Any engine handle, in any state.
  * @public
+ * @category Lifecycle types
  */
 export type any_engine = utrace_engine<engine_state, any, any>;
 
 /**
  * The state of engine type `E`.
  * @public
+ * @category Lifecycle types
  */
 export type state_of<E> = E extends any_engine ? E[engine_state_key] : never;
 
 /**
  * Engine type `E` moved to state `S`, with the same data and ops.
  * @public
+ * @category Lifecycle types
  */
 export type with_state<E, S extends engine_state> = E extends any_engine ? utrace_engine<S, E['data'], E['ops']> : never;
 
@@ -72,6 +78,7 @@ export type with_state<E, S extends engine_state> = E extends any_engine ? utrac
  * The callbacks that may detach the engine in a way that leaves the tracer's pointer kept
  * only by RCU: every callback with a resume action but `report_death`.
  * @public
+ * @category Lifecycle types
  */
 export type detaching_callback =
   | 'report_quiesce'
@@ -86,18 +93,21 @@ export type detaching_callback =
 /**
  * The return types of the callbacks of `O` that may detach.
  * @public
+ * @category Lifecycle types
  */
 export type callback_returns<O> = return_of<O[detaching_callback & keyof O]>;
 
 /**
  * The return type of each function type in `F` (`never` for the rest).
  * @public
+ * @category Lifecycle types
  */
 export type return_of<F> = F extends (...args: any) => infer R ? R : never;
 
 /**
  * Whether a resume-action type `R` may be `UTRACE_DETACH` (a plain `number` may).
  * @public
+ * @category Lifecycle types
  */
 export type may_detach_value<R> = [R] extends [never] ? false : number extends R ? true : utrace_resume_actions['DETACH'] extends R ? true : false;
 
@@ -106,6 +116,7 @@ export type may_detach_value<R> = [R] extends [never] ? false : number extends R
  * `UTRACE_DETACH` (SPEC rule 3). A callback typed as returning a plain `number` counts as
  * may-detach, since the compiler cannot tell.
  * @public
+ * @category Lifecycle types
  */
 export type ops_may_detach<O> = may_detach_value<resume_part<callback_returns<O>>>;
 
@@ -113,5 +124,6 @@ export type ops_may_detach<O> = may_detach_value<resume_part<callback_returns<O>
  * The state an engine with ops `O` has when attached: `'rcu-only'` when its callbacks may
  * detach it, else `'attached'`.
  * @public
+ * @category Lifecycle types
  */
 export type attach_state<O> = ops_may_detach<O> extends true ? 'rcu-only' : 'attached';

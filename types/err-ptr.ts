@@ -7,6 +7,7 @@
  * An error value returned where a pointer was expected; `E` is the negative errno.
  * Test with `IS_ERR`, read with `PTR_ERR`.
  * @public
+ * @category Lifecycle types
  */
 export interface err_ptr<E extends number> {
   /** The negative errno. */

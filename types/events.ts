@@ -6,6 +6,7 @@
 /**
  * Bit of each event, by name (`UTRACE_EVENT(name)`).
  * @public
+ * @category Lifecycle types
  */
 export interface utrace_event_bits {
   /** Safe point before every other event, and the pure report (event 0). */
@@ -41,11 +42,13 @@ export interface utrace_event_bits {
 /**
  * The name of an event, as in `enum utrace_events` without the `_UTRACE_EVENT_` prefix.
  * @public
+ * @category Lifecycle types
  */
 export type utrace_event_name = keyof utrace_event_bits;
 
 /**
  * The literal bit of event `N`.
  * @public
+ * @category Lifecycle types
  */
 export type utrace_event_bit<N extends utrace_event_name> = utrace_event_bits[N];

@@ -6,6 +6,7 @@
 /**
  * A loadable module: owns the code of the ops that name it as `owner`.
  * @public
+ * @category Lifecycle types
  */
 export interface module_struct {
   /** Module name. */
@@ -19,6 +20,7 @@ export interface module_struct {
  * engines whose ops name it, and decrements after (Frank Eigler's proposal). Its sum is the
  * number of callbacks in progress.
  * @public
+ * @category Lifecycle types
  */
 export interface percpu_counters {
   /** Number of CPUs, one counter pair each. */

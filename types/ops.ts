@@ -25,6 +25,7 @@ import type {
 /**
  * The engine as a callback sees it: valid until the callback returns.
  * @public
+ * @category Lifecycle types
  */
 export type callback_engine<D = unknown> = utrace_engine<'in-callback', D, utrace_engine_ops<D>>;
 
@@ -33,6 +34,7 @@ export type callback_engine<D = unknown> = utrace_engine<'in-callback', D, utrac
  * traced thread (or, for `report_reap`, the reaper) at a safe point, with no lock held, and
  * must not sleep. `action` is the action chosen by the engines called before this one.
  * @public
+ * @category Lifecycle types
  */
 export interface utrace_engine_ops<D = any> {
   /** Safe point before each event's callback (`event` is its bit), or a pure report (`event` 0). */

@@ -10,6 +10,7 @@ import type { NEG_EALREADY, NEG_EINPROGRESS, NEG_EINVAL, NEG_EOPNOTSUPP, NEG_ERE
 /**
  * A call's result: the C return code and the engine handle to use from now on.
  * @public
+ * @category Lifecycle types
  */
 export interface engine_result<R extends number, E> {
   /** The C return code: 0 or a negative errno. */
@@ -21,6 +22,7 @@ export interface engine_result<R extends number, E> {
 /**
  * States whose handle cannot change state through these calls.
  * @public
+ * @category Lifecycle types
  */
 export type fixed_state = 'rcu-only' | 'in-callback';
 
@@ -28,12 +30,14 @@ export type fixed_state = 'rcu-only' | 'in-callback';
  * The state after a successful set of `Ev`: `'events-cleared'` when nothing but REAP is
  * left, else `'attached'`. A non-literal mask counts as `'attached'`.
  * @public
+ * @category Lifecycle types
  */
 export type state_after_set<Ev extends number> = [Ev] extends [0 | 0x2] ? 'events-cleared' : 'attached';
 
 /**
  * What `utrace_set_events` returns for engine `E` and mask `Ev`.
  * @public
+ * @category Lifecycle types
  */
 export type set_events_result<E extends any_engine, Ev extends number> = E[engine_state_key] extends fixed_state
   ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
@@ -49,6 +53,7 @@ export type set_events_result<E extends any_engine, Ev extends number> = E[engin
  * (a wide type that includes `UTRACE_DETACH`), the engine may be detached or not, and has to
  * be narrowed before another call takes it.
  * @public
+ * @category Lifecycle types
  */
 export type control_result<E extends any_engine, A extends number> = [A] extends [utrace_resume_actions['DETACH']]
   ? E[engine_state_key] extends 'in-callback'
@@ -67,6 +72,7 @@ export type control_result<E extends any_engine, A extends number> = [A] extends
  * What `utrace_set_events_sync` resolves to: 0 means no disabled callback is running and
  * none will be made.
  * @public
+ * @category Lifecycle types
  */
 export type set_events_sync_result<E extends any_engine, Ev extends number> =
   | engine_result<0, with_state<E, state_after_set<Ev>>>
@@ -77,6 +83,7 @@ export type set_events_sync_result<E extends any_engine, Ev extends number> =
  * What `utrace_detach_sync` resolves to: 0 (every callback has finished; the engine is
  * gone) or `-ESRCH` (`report_reap` is running now). Never anything else.
  * @public
+ * @category Lifecycle types
  */
 export type detach_sync_result<E extends any_engine> = engine_result<0 | NEG_ESRCH, with_state<E, 'detached'>>;
 
@@ -84,6 +91,7 @@ export type detach_sync_result<E extends any_engine> = engine_result<0 | NEG_ESR
  * What `utrace_engine_get` returns: a counted, attached handle, or `-ESRCH` when an
  * rcu-only engine was already detached by its callback.
  * @public
+ * @category Lifecycle types
  */
 export type engine_get_result<E extends any_engine> = E[engine_state_key] extends 'rcu-only'
   ? engine_result<0, with_state<E, 'attached'>> | engine_result<NEG_ESRCH, E>

@@ -8,6 +8,7 @@ import type { any_engine, engine_state, engine_state_key } from './engine.js';
 /**
  * The states each engine call accepts.
  * @public
+ * @category Lifecycle types
  */
 export interface accepted_states {
   /** The states `utrace_set_events` accepts. */
@@ -35,12 +36,14 @@ export interface accepted_states {
 /**
  * A call that takes an engine.
  * @public
+ * @category Lifecycle types
  */
 export type engine_call = keyof accepted_states;
 
 /**
  * Why a call refuses a handle in state `S`, in words.
  * @public
+ * @category Lifecycle types
  */
 export type why<S extends engine_state> = S extends 'rcu-only'
   ? 'engine may be detached by its own callbacks: it is rcu-only; take a counted reference with utrace_engine_get inside rcu_read_section first'
@@ -55,12 +58,14 @@ export type why<S extends engine_state> = S extends 'rcu-only'
 /**
  * `true` when `T` is a union of more than one type.
  * @public
+ * @category Lifecycle types
  */
 export type is_union<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 
 /**
  * The compiler's message for passing a handle in state `S` to `C`.
  * @public
+ * @category Lifecycle types
  */
 export type rule_message<C extends engine_call, S extends engine_state> = true extends is_union<S>
   ? `${C}: engine state is not known: narrow the result of the last call on \`ret\` first`
@@ -72,6 +77,7 @@ export type rule_message<C extends engine_call, S extends engine_state> = true e
  * `E` itself when call `C` accepts its state, else the message naming the rule broken.
  * Used as a parameter type, it makes a misuse read as that message.
  * @public
+ * @category Lifecycle types
  */
 export type checked_engine<E extends any_engine, C extends engine_call> = E[engine_state_key] extends infer S extends engine_state
   ? [S] extends [accepted_states[C]]

@@ -8,6 +8,7 @@ declare const taskBrand: unique symbol;
 /**
  * A thread of the simulated kernel (`struct task_struct`). Only the kernel makes them.
  * @public
+ * @category Lifecycle types
  */
 export interface task_struct {
   /** Process id; unique for the life of a kernel. */
@@ -23,6 +24,7 @@ export interface task_struct {
 /**
  * `struct pid`: names a task by number without keeping it alive.
  * @public
+ * @category Lifecycle types
  */
 export interface pid_struct {
   /** The number. */
@@ -33,6 +35,7 @@ export interface pid_struct {
  * `struct pt_regs` as a syscall callback sees it: the syscall number and arguments, and
  * the return value after the call.
  * @public
+ * @category Lifecycle types
  */
 export interface pt_regs {
   /** System call number. */
@@ -46,6 +49,7 @@ export interface pt_regs {
 /**
  * `siginfo_t`, reduced to what the simulation delivers.
  * @public
+ * @category Lifecycle types
  */
 export interface siginfo_t {
   /** Signal number; a callback may rewrite it. */
@@ -57,6 +61,7 @@ export interface siginfo_t {
 /**
  * `struct k_sigaction`, reduced to the disposition.
  * @public
+ * @category Lifecycle types
  */
 export interface k_sigaction {
   /** `'default'`, `'ignore'` or `'handler'`. */
@@ -66,6 +71,7 @@ export interface k_sigaction {
 /**
  * `struct linux_binfmt`: the binary format of an exec.
  * @public
+ * @category Lifecycle types
  */
 export interface linux_binfmt {
   /** Format name, e.g. `'elf'`. */
@@ -75,6 +81,7 @@ export interface linux_binfmt {
 /**
  * `struct linux_binprm`: what is being executed.
  * @public
+ * @category Lifecycle types
  */
 export interface linux_binprm {
   /** Path of the executed file. */
@@ -84,6 +91,7 @@ export interface linux_binprm {
 /**
  * The exit code cell `report_exit` may rewrite (`long *code`).
  * @public
+ * @category Lifecycle types
  */
 export interface exit_code_cell {
   /** The exit code the task will report. */
@@ -93,5 +101,6 @@ export interface exit_code_cell {
 /**
  * `CLD_STOPPED` (5) or `CLD_CONTINUED` (6): what `report_jctl` reports.
  * @public
+ * @category Lifecycle types
  */
 export type jctl_type = 5 | 6;

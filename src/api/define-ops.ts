@@ -21,6 +21,7 @@ import { UtraceUsageError } from '../errors.js';
  * });
  * ```
  * @public
+ * @category Kernel calls
  */
 export function defineOps<const O extends utrace_engine_ops<D>, D = any>(ops: O): O {
   if (typeof ops !== 'object' || ops === null) {
@@ -38,6 +39,7 @@ export function defineOps<const O extends utrace_engine_ops<D>, D = any>(ops: O)
  * console.log(utrace_syscall_return(UTRACE_SYSCALL_ABORT, UTRACE_RESUME)); // 21
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_syscall_return<R extends utrace_resume_action_t>(
   syscall_action: utrace_syscall_action_t,
@@ -56,6 +58,7 @@ export function utrace_syscall_return<R extends utrace_resume_action_t>(
  * console.log(utrace_signal_return(UTRACE_SIGNAL_IGN, UTRACE_RESUME)); // 21
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_signal_return<R extends utrace_resume_action_t>(
   signal_action: utrace_signal_action_t,

@@ -29,6 +29,7 @@ function asModule(value: unknown, call: string): Module {
  * console.log(typeof module_unload); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function module_unload(mod: module_struct): Promise<void> {
   const m = asModule(mod, 'module_unload');
@@ -76,6 +77,7 @@ function unload(kernel: Kernel, m: Module): void {
  * console.log(counters.sum()); // 0
  * ```
  * @public
+ * @category Kernel calls
  */
 export function alloc_percpu_counters(kernel: Kernel): percpu_counters {
   if (!(kernel instanceof KernelClass)) throw new UtraceUsageError('bad-kernel', 'alloc_percpu_counters(kernel): pass a Kernel');

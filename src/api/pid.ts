@@ -24,6 +24,7 @@ export class PidRef implements pid_struct {
  * console.log(pid.nr); // 1
  * ```
  * @public
+ * @category Kernel calls
  */
 export function find_get_pid(kernel: Kernel, nr: number): pid_struct {
   if (!(kernel instanceof Kernel) || !Number.isInteger(nr)) {

@@ -8,6 +8,7 @@ import { adjustSetupRcuDepth, runningKernel } from '../kernel/current.js';
 /**
  * Refuses a body that returns a promise: nothing may sleep inside a read-side section.
  * @public
+ * @category Kernel calls
  */
 export type sync_section_body<F> = F extends () => PromiseLike<unknown>
   ? 'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'
@@ -27,6 +28,7 @@ export type sync_section_body<F> = F extends () => PromiseLike<unknown>
  * console.log(answer); // 42
  * ```
  * @public
+ * @category Kernel calls
  */
 export function rcu_read_section<F extends () => unknown>(body: sync_section_body<F>): ReturnType<F> {
   if (typeof body !== 'function') {
@@ -62,6 +64,7 @@ export function rcu_read_section<F extends () => unknown>(body: sync_section_bod
  * console.log(typeof synchronize_rcu); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function synchronize_rcu(): Promise<void> {
   const kernel = runningKernel();
@@ -84,6 +87,7 @@ export function synchronize_rcu(): Promise<void> {
  * console.log(typeof call_rcu); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function call_rcu(fn: () => void): void {
   const kernel = runningKernel();

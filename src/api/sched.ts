@@ -19,6 +19,7 @@ import { asInteger, asTask } from './validate.js';
  * console.log(typeof schedule); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function schedule(): Promise<void> {
   const kernel = runningKernel();
@@ -41,6 +42,7 @@ export function schedule(): Promise<void> {
  * console.log(kill(task, SIGKILL)); // 0
  * ```
  * @public
+ * @category Kernel calls
  */
 export function kill(task: task_struct, sig: number): number {
   const t = asTask(task, 'kill');
@@ -58,6 +60,7 @@ export function kill(task: task_struct, sig: number): number {
  * console.log(current()); // undefined outside a task
  * ```
  * @public
+ * @category Kernel calls
  */
 export function current(): task_struct | undefined {
   const kernel = runningKernel();

@@ -17,6 +17,7 @@ import { asInteger, asTask, describe } from './validate.js';
 /**
  * The errors `utrace_attach_task` may return.
  * @public
+ * @category Kernel calls
  */
 export type attach_error = err_ptr<NEG_ENOENT | NEG_EINVAL | NEG_EPERM | NEG_ENOMEM | NEG_EEXIST | NEG_ESRCH>;
 
@@ -24,6 +25,7 @@ export type attach_error = err_ptr<NEG_ENOENT | NEG_EINVAL | NEG_EPERM | NEG_ENO
  * What an attach returns for ops `O` and data `D`: the engine (rcu-only when its callbacks
  * may detach it), or an error value.
  * @public
+ * @category Kernel calls
  */
 export type attach_result<O, D> = utrace_engine<attach_state<O>, D, O> | attach_error;
 
@@ -75,6 +77,7 @@ function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call
  * if (!IS_ERR(engine)) console.log(engine.flags); // 0
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_attach_task<const O extends utrace_engine_ops<D>, D>(
   target: task_struct,
@@ -97,6 +100,7 @@ export function utrace_attach_task<const O extends utrace_engine_ops<D>, D>(
  * console.log(IS_ERR(engine)); // false
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_attach_pid<const O extends utrace_engine_ops<D>, D>(
   pid: pid_struct,

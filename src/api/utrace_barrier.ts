@@ -38,6 +38,7 @@ import { taskAndEngine } from './validate.js';
  * });
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_barrier<E extends any_engine>(
   target: task_struct,

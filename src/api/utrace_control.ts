@@ -47,6 +47,7 @@ import { asInteger, taskAndEngine } from './validate.js';
  * }
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_control<E extends any_engine, const A extends number>(
   target: task_struct,

@@ -31,6 +31,7 @@ import { asHandle } from './validate.js';
  * }
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E, 'utrace_engine_get'>): engine_get_result<E> {
   const call = 'utrace_engine_get';
@@ -63,6 +64,7 @@ export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E
  * }
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_engine_put<E extends any_engine>(engine: checked_engine<E, 'utrace_engine_put'>): void {
   const call = 'utrace_engine_put';

@@ -32,6 +32,7 @@ function asExaminer(value: unknown, call: string): utrace_examiner {
  * const exam = utrace_examiner_init(); // then: await utrace_prepare_examine(task, engine, exam)
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_prepare_examine<E extends any_engine>(
   target: task_struct,
@@ -57,6 +58,7 @@ export function utrace_prepare_examine<E extends any_engine>(
  * const exam = utrace_examiner_init(); // ... then: utrace_finish_examine(task, engine, exam)
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_finish_examine<E extends any_engine>(
   target: task_struct,

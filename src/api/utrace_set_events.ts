@@ -41,6 +41,7 @@ import { asEvents, taskAndEngine } from './validate.js';
  * }
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_set_events<E extends any_engine, const Ev extends number>(
   target: task_struct,

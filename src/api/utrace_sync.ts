@@ -27,6 +27,7 @@ import { asEvents, taskAndEngine } from './validate.js';
  * console.log(typeof utrace_set_events_sync, UTRACE_EVENT('REAP')); // function 2
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_set_events_sync<E extends any_engine, const Ev extends number>(
   target: task_struct,
@@ -47,6 +48,7 @@ export function utrace_set_events_sync<E extends any_engine, const Ev extends nu
  * console.log(typeof utrace_clear_events_sync); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_clear_events_sync<E extends any_engine>(
   target: task_struct,
@@ -82,6 +84,7 @@ function syncSet(target: unknown, engine: unknown, events: unknown, call: string
  * console.log(typeof utrace_detach_sync); // function
  * ```
  * @public
+ * @category Kernel calls
  */
 export function utrace_detach_sync<E extends any_engine>(
   target: task_struct,

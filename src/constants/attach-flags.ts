@@ -11,6 +11,7 @@
  * console.log(UTRACE_ATTACH_MATCH_OPS); // 1
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_ATTACH_MATCH_OPS: 0x1 = 0x1;
 /**
@@ -21,6 +22,7 @@ export const UTRACE_ATTACH_MATCH_OPS: 0x1 = 0x1;
  * console.log(UTRACE_ATTACH_MATCH_DATA); // 2
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_ATTACH_MATCH_DATA: 0x2 = 0x2;
 /**
@@ -31,6 +33,7 @@ export const UTRACE_ATTACH_MATCH_DATA: 0x2 = 0x2;
  * console.log(UTRACE_ATTACH_MATCH_MASK); // 15
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_ATTACH_MATCH_MASK: 0xf = 0xf;
 /**
@@ -41,6 +44,7 @@ export const UTRACE_ATTACH_MATCH_MASK: 0xf = 0xf;
  * console.log(UTRACE_ATTACH_CREATE); // 16
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_ATTACH_CREATE: 0x10 = 0x10;
 /**
@@ -52,5 +56,6 @@ export const UTRACE_ATTACH_CREATE: 0x10 = 0x10;
  * console.log(flags); // 48
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_ATTACH_EXCLUSIVE: 0x20 = 0x20;

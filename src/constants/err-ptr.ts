@@ -22,6 +22,7 @@ const cache = new Map<number, err_ptr<number>>();
  * console.log(PTR_ERR(ERR_PTR(-ESRCH))); // -3
  * ```
  * @public
+ * @category Constants
  */
 export function ERR_PTR<E extends number>(error: E): err_ptr<E> {
   if (typeof error !== 'number' || !Number.isInteger(error) || error > -1 || error < -MAX_ERRNO) {
@@ -43,6 +44,7 @@ export function ERR_PTR<E extends number>(error: E): err_ptr<E> {
  * console.log(IS_ERR(ERR_PTR(-ENOENT))); // true
  * ```
  * @public
+ * @category Constants
  */
 export function IS_ERR<T>(ptr: T): ptr is Extract<T, err_ptr<number>> {
   return typeof ptr === 'object' && ptr !== null && typeof (ptr as { err_ptr?: unknown }).err_ptr === 'number';
@@ -57,6 +59,7 @@ export function IS_ERR<T>(ptr: T): ptr is Extract<T, err_ptr<number>> {
  * console.log(PTR_ERR(ERR_PTR(-EEXIST)) === -EEXIST); // true
  * ```
  * @public
+ * @category Constants
  */
 export function PTR_ERR<E extends number>(ptr: err_ptr<E>): E {
   if (!IS_ERR(ptr)) {

@@ -14,6 +14,7 @@ import { UtraceUsageError } from '../errors.js';
  * console.log(UTRACE_EVENT_INDEX.SYSCALL_ENTRY); // 6
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_EVENT_INDEX = Object.freeze({
   /** Safe point before every other event, and the pure report (event 0). */
@@ -55,6 +56,7 @@ export const UTRACE_EVENT_INDEX = Object.freeze({
  * console.log(_UTRACE_NEVENTS); // 14
  * ```
  * @public
+ * @category Constants
  */
 export const _UTRACE_NEVENTS: 14 = 14;
 
@@ -71,6 +73,7 @@ export const _UTRACE_NEVENTS: 14 = 14;
  * console.log(events); // 96
  * ```
  * @public
+ * @category Constants
  */
 export function UTRACE_EVENT<N extends utrace_event_name>(name: N): utrace_event_bit<N> {
   const index = (UTRACE_EVENT_INDEX as Record<string, number>)[name as string];
@@ -91,6 +94,7 @@ export function UTRACE_EVENT<N extends utrace_event_name>(name: N): utrace_event
  * console.log(UTRACE_EVENT_SYSCALL); // 192
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_EVENT_SYSCALL: 0xc0 = 0xc0;
 
@@ -102,6 +106,7 @@ export const UTRACE_EVENT_SYSCALL: 0xc0 = 0xc0;
  * console.log(UTRACE_EVENT_SIGNAL_ALL.toString(16)); // 1f00
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_EVENT_SIGNAL_ALL: 0x1f00 = 0x1f00;
 
@@ -113,6 +118,7 @@ export const UTRACE_EVENT_SIGNAL_ALL: 0x1f00 = 0x1f00;
  * console.log(_UTRACE_DEATH_EVENTS); // 33
  * ```
  * @public
+ * @category Constants
  */
 export const _UTRACE_DEATH_EVENTS: 0x21 = 0x21;
 
@@ -124,5 +130,6 @@ export const _UTRACE_DEATH_EVENTS: 0x21 = 0x21;
  * console.log(UTRACE_EVENT_ALL.toString(16)); // 3fff
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_EVENT_ALL: 0x3fff = 0x3fff;

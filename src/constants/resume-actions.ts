@@ -14,6 +14,7 @@ import { integerArg } from './integer-arg.js';
  * const keepStopped = () => UTRACE_STOP;
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_STOP: 0 = 0;
 /**
@@ -24,6 +25,7 @@ export const UTRACE_STOP: 0 = 0;
  * console.log(UTRACE_INTERRUPT); // 1
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_INTERRUPT: 1 = 1;
 /**
@@ -34,6 +36,7 @@ export const UTRACE_INTERRUPT: 1 = 1;
  * console.log(UTRACE_REPORT); // 2
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_REPORT: 2 = 2;
 /**
@@ -44,6 +47,7 @@ export const UTRACE_REPORT: 2 = 2;
  * console.log(UTRACE_SINGLESTEP); // 3
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_SINGLESTEP: 3 = 3;
 /**
@@ -54,6 +58,7 @@ export const UTRACE_SINGLESTEP: 3 = 3;
  * console.log(UTRACE_BLOCKSTEP); // 4
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_BLOCKSTEP: 4 = 4;
 /**
@@ -64,6 +69,7 @@ export const UTRACE_BLOCKSTEP: 4 = 4;
  * const carryOn = () => UTRACE_RESUME;
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_RESUME: 5 = 5;
 /**
@@ -75,6 +81,7 @@ export const UTRACE_RESUME: 5 = 5;
  * const done = () => UTRACE_DETACH;
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_DETACH: 6 = 6;
 /**
@@ -85,6 +92,7 @@ export const UTRACE_DETACH: 6 = 6;
  * console.log(UTRACE_RESUME_MAX); // 7
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_RESUME_MAX: 7 = 7;
 /**
@@ -95,6 +103,7 @@ export const UTRACE_RESUME_MAX: 7 = 7;
  * console.log(UTRACE_RESUME_BITS); // 3
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_RESUME_BITS: 3 = 3;
 /**
@@ -105,6 +114,7 @@ export const UTRACE_RESUME_BITS: 3 = 3;
  * console.log(0x15 & UTRACE_RESUME_MASK); // 5
  * ```
  * @public
+ * @category Constants
  */
 export const UTRACE_RESUME_MASK: 7 = 7;
 
@@ -117,6 +127,7 @@ export const UTRACE_RESUME_MASK: 7 = 7;
  * console.log(utrace_resume_action(UTRACE_SYSCALL_ABORT | UTRACE_STOP)); // 0
  * ```
  * @public
+ * @category Constants
  */
 export function utrace_resume_action(action: number): number {
   return integerArg(action, 'action', 'utrace_resume_action') & UTRACE_RESUME_MASK;

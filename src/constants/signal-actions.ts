@@ -5,25 +5,25 @@
  */
 import { integerArg } from './integer-arg.js';
 
-/** Deliver the signal normally. @public @example `UTRACE_SIGNAL_DELIVER === 0x00` */
+/** Deliver the signal normally. @category Constants @public @example `UTRACE_SIGNAL_DELIVER === 0x00` */
 export const UTRACE_SIGNAL_DELIVER: 0x00 = 0x00;
-/** Ignore the signal. @public @example `UTRACE_SIGNAL_IGN === 0x10` */
+/** Ignore the signal. @category Constants @public @example `UTRACE_SIGNAL_IGN === 0x10` */
 export const UTRACE_SIGNAL_IGN: 0x10 = 0x10;
-/** Terminate the process. @public @example `UTRACE_SIGNAL_TERM === 0x20` */
+/** Terminate the process. @category Constants @public @example `UTRACE_SIGNAL_TERM === 0x20` */
 export const UTRACE_SIGNAL_TERM: 0x20 = 0x20;
-/** Terminate with a core dump. @public @example `UTRACE_SIGNAL_CORE === 0x30` */
+/** Terminate with a core dump. @category Constants @public @example `UTRACE_SIGNAL_CORE === 0x30` */
 export const UTRACE_SIGNAL_CORE: 0x30 = 0x30;
-/** Job-control stop. @public @example `UTRACE_SIGNAL_STOP === 0x40` */
+/** Job-control stop. @category Constants @public @example `UTRACE_SIGNAL_STOP === 0x40` */
 export const UTRACE_SIGNAL_STOP: 0x40 = 0x40;
-/** Job-control stop from a terminal signal. @public @example `UTRACE_SIGNAL_TSTP === 0x50` */
+/** Job-control stop from a terminal signal. @category Constants @public @example `UTRACE_SIGNAL_TSTP === 0x50` */
 export const UTRACE_SIGNAL_TSTP: 0x50 = 0x50;
-/** A report with no signal (the `info` describes none). @public @example `UTRACE_SIGNAL_REPORT === 0x60` */
+/** A report with no signal (the `info` describes none). @category Constants @public @example `UTRACE_SIGNAL_REPORT === 0x60` */
 export const UTRACE_SIGNAL_REPORT: 0x60 = 0x60;
-/** A report after a signal handler was set up. @public @example `UTRACE_SIGNAL_HANDLER === 0x70` */
+/** A report after a signal handler was set up. @category Constants @public @example `UTRACE_SIGNAL_HANDLER === 0x70` */
 export const UTRACE_SIGNAL_HANDLER: 0x70 = 0x70;
-/** Mask of the signal action in a return value. @public @example `UTRACE_SIGNAL_MASK === 0xf0` */
+/** Mask of the signal action in a return value. @category Constants @public @example `UTRACE_SIGNAL_MASK === 0xf0` */
 export const UTRACE_SIGNAL_MASK: 0xf0 = 0xf0;
-/** Flag: push the signal back on the queue. @public @example `UTRACE_SIGNAL_HOLD === 0x100` */
+/** Flag: push the signal back on the queue. @category Constants @public @example `UTRACE_SIGNAL_HOLD === 0x100` */
 export const UTRACE_SIGNAL_HOLD: 0x100 = 0x100;
 
 /**
@@ -35,6 +35,7 @@ export const UTRACE_SIGNAL_HOLD: 0x100 = 0x100;
  * console.log(utrace_signal_action(UTRACE_SIGNAL_IGN | UTRACE_RESUME) === UTRACE_SIGNAL_IGN); // true
  * ```
  * @public
+ * @category Constants
  */
 export function utrace_signal_action(action: number): number {
   return integerArg(action, 'action', 'utrace_signal_action') & UTRACE_SIGNAL_MASK;

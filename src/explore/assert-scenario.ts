@@ -17,6 +17,7 @@ import { renderTimelineText } from './timeline-text.js';
 /**
  * Options of {@link assertScenario}.
  * @public
+ * @category Test runners
  */
 export interface AssertScenarioOptions {
   /**
@@ -59,6 +60,7 @@ export interface AssertScenarioOptions {
  * message holds everything a test report needs: what went wrong, the schedule string that
  * replays the failure, and its timeline.
  * @public
+ * @category Test runners
  */
 export class ScenarioAssertionError extends Error {
   /** The search's report. */
@@ -109,6 +111,7 @@ const CHECKPOINT_EVERY_MS = 2_000;
  * });
  * ```
  * @public
+ * @category Test runners
  */
 export async function assertScenario(scenario: Scenario, options: AssertScenarioOptions = {}): Promise<ScenarioReport> {
   if (!isScenario(scenario)) throw new UtraceUsageError('scenario', 'assertScenario(scenario, options): pass a scenario made by defineScenario');

@@ -63,6 +63,7 @@ export const DEFAULT_DFS_ORDER: 'earliest-first' | 'deepest-first' = 'deepest-fi
  * that ends inside its prefix, makes the search throw a `UtraceUsageError` (the simulation
  * is not deterministic given its schedule).
  * @public
+ * @category Explorer
  */
 export class DfsStrategy implements Strategy {
   /** Always `'dfs'`. */
@@ -325,6 +326,7 @@ export class DfsStrategy implements Strategy {
 /**
  * The saved state of a deepest-first {@link DfsStrategy}, from {@link DfsStrategy.checkpoint}.
  * @public
+ * @category Explorer
  */
 export interface DfsCheckpoint {
   /** Discriminant. */

@@ -13,6 +13,7 @@ import type { Strategy, StrategyOptions } from './strategy.js';
 /**
  * How far an exploration has got, as passed to {@link ExploreOptions.onProgress}.
  * @public
+ * @category Explorer
  */
 export interface ExploreProgress {
   /** Runs completed so far. */
@@ -26,6 +27,7 @@ export interface ExploreProgress {
 /**
  * Options of {@link explore}.
  * @public
+ * @category Explorer
  */
 export interface ExploreOptions {
   /** The strategy, as options for {@link makeStrategy} or as a strategy object (used up by the call). */
@@ -45,6 +47,7 @@ export interface ExploreOptions {
 /**
  * What every {@link ExploreResult} reports.
  * @public
+ * @category Explorer
  */
 export interface ExploreSummary {
   /** Runs made, including a failing one. */
@@ -58,6 +61,7 @@ export interface ExploreSummary {
 /**
  * A run broke a rule.
  * @public
+ * @category Explorer
  */
 export interface ExploreFailed extends ExploreSummary {
   /** Discriminant. */
@@ -74,6 +78,7 @@ export interface ExploreFailed extends ExploreSummary {
  * The strategy ran out of schedules without a failure: for `dfs`, every schedule within the
  * preemption bound was run; for `replay`, the one schedule ran. Random and PCT never exhaust.
  * @public
+ * @category Explorer
  */
 export interface ExploreExhausted extends ExploreSummary {
   /** Discriminant. */
@@ -83,6 +88,7 @@ export interface ExploreExhausted extends ExploreSummary {
 /**
  * A limit stopped the exploration before a failure was found or the strategy ran out.
  * @public
+ * @category Explorer
  */
 export interface ExploreLimited extends ExploreSummary {
   /** Discriminant. */
@@ -94,6 +100,7 @@ export interface ExploreLimited extends ExploreSummary {
 /**
  * The result of {@link explore}, told apart by `status`.
  * @public
+ * @category Explorer
  */
 export type ExploreResult = ExploreFailed | ExploreExhausted | ExploreLimited;
 
@@ -128,6 +135,7 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
  * }
  * ```
  * @public
+ * @category Explorer
  */
 export async function explore(execute: Execute, options: ExploreOptions): Promise<ExploreResult> {
   if (typeof execute !== 'function') {

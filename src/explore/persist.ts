@@ -17,6 +17,7 @@ import type { SearchCheckpoint } from './resume.js';
 /**
  * A failing schedule kept in a failure file.
  * @public
+ * @category Test runners
  */
 export interface SavedFailure {
   /** The schedule string that replays the failure. */
@@ -30,6 +31,7 @@ export interface SavedFailure {
 /**
  * A search's checkpoint kept in a checkpoint file.
  * @public
+ * @category Test runners
  */
 export interface SavedCheckpoint {
   /** The strategy in words, as the search described it when saved. */
@@ -96,6 +98,7 @@ function writeOne<T>(path: string, kind: Kind, name: string, value: T | undefine
  * console.log(loadFailure('test/utrace-failures.json', 'my-scenario')?.schedule);
  * ```
  * @public
+ * @category Test runners
  */
 export function loadFailure(path: string, name: string): SavedFailure | undefined {
   const entry = readAll<SavedFailure>(path, 'utrace-failures')[name];
@@ -111,6 +114,7 @@ export function loadFailure(path: string, name: string): SavedFailure | undefine
  * saveFailure('test/utrace-failures.json', 'my-scenario', undefined); // forget it
  * ```
  * @public
+ * @category Test runners
  */
 export function saveFailure(path: string, name: string, failure: SavedFailure | undefined): void {
   writeOne(path, 'utrace-failures', name, failure);
@@ -124,6 +128,7 @@ export function saveFailure(path: string, name: string, failure: SavedFailure | 
  * console.log(loadCheckpoint('.utrace/checkpoints.json', 'my-scenario')?.strategy);
  * ```
  * @public
+ * @category Test runners
  */
 export function loadCheckpoint(path: string, name: string): SavedCheckpoint | undefined {
   const entry = readAll<SavedCheckpoint>(path, 'utrace-checkpoints')[name];
@@ -139,6 +144,7 @@ export function loadCheckpoint(path: string, name: string): SavedCheckpoint | un
  * saveCheckpoint('.utrace/checkpoints.json', 'my-scenario', undefined); // start afresh next time
  * ```
  * @public
+ * @category Test runners
  */
 export function saveCheckpoint(path: string, name: string, saved: SavedCheckpoint | undefined): void {
   writeOne(path, 'utrace-checkpoints', name, saved);

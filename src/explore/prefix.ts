@@ -39,6 +39,7 @@ import { makeStrategy, type Strategy, type StrategyOptions } from './strategy.js
  * console.log(result.status);
  * ```
  * @public
+ * @category Explorer
  */
 export function prefixStrategy(prefix: string | readonly number[], then: StrategyOptions | Strategy): Strategy {
   let steps: readonly number[];

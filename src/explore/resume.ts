@@ -14,12 +14,14 @@ import { makeStrategy, type Strategy, type StrategyOptions } from './strategy.js
  * The saved state of a search, from {@link ResumableStrategy.checkpoint}: a deepest-first
  * `dfs` search's last choices, or how many runs a `random` search has made. JSON-safe.
  * @public
+ * @category Explorer
  */
 export type SearchCheckpoint = DfsCheckpoint | RandomCheckpoint;
 
 /**
  * The saved state of a `random` search: its seed and the runs it has made.
  * @public
+ * @category Explorer
  */
 export interface RandomCheckpoint {
   /** Discriminant. */
@@ -33,6 +35,7 @@ export interface RandomCheckpoint {
 /**
  * A strategy that can save its state between two runs.
  * @public
+ * @category Explorer
  */
 export interface ResumableStrategy extends Strategy {
   /** Runs completed, counting those made before a resume. */
@@ -67,6 +70,7 @@ export interface ResumableStrategy extends Strategy {
  * console.log(first.status, rest.status);
  * ```
  * @public
+ * @category Explorer
  */
 export function resumableStrategy(options: StrategyOptions, saved?: SearchCheckpoint): ResumableStrategy {
   if (typeof options !== 'object' || options === null) {

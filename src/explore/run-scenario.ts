@@ -18,6 +18,7 @@ import type { Strategy, StrategyOptions } from './strategy.js';
 /**
  * Options of {@link runScenario}.
  * @public
+ * @category Explorer
  */
 export interface RunScenarioOptions {
   /**
@@ -54,6 +55,7 @@ export interface RunScenarioOptions {
  *   exhaustion without a failure (the bug is not there within the bound).
  * - `'undecided'`: a limit stopped the search first.
  * @public
+ * @category Explorer
  */
 export type ScenarioVerdict = 'met' | 'contradicted' | 'undecided';
 
@@ -61,6 +63,7 @@ export type ScenarioVerdict = 'met' | 'contradicted' | 'undecided';
  * The failing run to show: the schedule (shortened unless asked not to), run once more with
  * the trace on.
  * @public
+ * @category Explorer
  */
 export interface Counterexample {
   /** The run with its trace; fails with the same check, at the same step, as without trace. */
@@ -78,6 +81,7 @@ export interface Counterexample {
 /**
  * What {@link runScenario} found.
  * @public
+ * @category Explorer
  */
 export interface ScenarioReport {
   /** The scenario explored. */
@@ -98,6 +102,7 @@ export interface ScenarioReport {
  * console.log(verdictOf('unsafe', 'failed'), verdictOf('safe', 'limit')); // met undecided
  * ```
  * @public
+ * @category Explorer
  */
 export function verdictOf(expect: Scenario['expect'], status: ExploreResult['status']): ScenarioVerdict {
   if (expect !== 'safe' && expect !== 'unsafe') {
@@ -135,6 +140,7 @@ export function verdictOf(expect: Scenario['expect'], status: ExploreResult['sta
  * }
  * ```
  * @public
+ * @category Explorer
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioReport> {
   if (!isScenario(scenario)) {

@@ -22,6 +22,7 @@ import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
  * previous thread if that can run, else the lowest runnable id. The fallback never preempts.
  * One instance serves one run.
  * @public
+ * @category Explorer
  */
 export class GuidedScheduler implements Scheduler {
   readonly #candidate: readonly number[];
@@ -85,6 +86,7 @@ export class GuidedScheduler implements Scheduler {
 /**
  * Options of {@link shorten}.
  * @public
+ * @category Explorer
  */
 export interface ShortenOptions {
   /** Most runs the search may make, the first (checking the given schedule) included; default 2000. */
@@ -94,6 +96,7 @@ export interface ShortenOptions {
 /**
  * The result of {@link shorten}.
  * @public
+ * @category Explorer
  */
 export interface ShortenResult {
   /** The failing run of the smallest schedule found (the given one if nothing smaller fails). */
@@ -120,6 +123,7 @@ export interface ShortenResult {
 /**
  * Default budget of runs for {@link shorten}.
  * @public
+ * @category Explorer
  */
 export const DEFAULT_SHORTEN_BUDGET = 2000;
 
@@ -151,6 +155,7 @@ interface Candidate {
  * }
  * ```
  * @public
+ * @category Explorer
  */
 export async function shorten(
   execute: Execute,

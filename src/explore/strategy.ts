@@ -16,6 +16,7 @@ import { DEFAULT_DFS_ORDER, DfsStrategy } from './dfs.js';
 /**
  * The names of the built-in strategies.
  * @public
+ * @category Explorer
  */
 export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay';
 
@@ -27,6 +28,7 @@ export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay';
  * the strategy has nothing more to run. The same strategy built with the same options hands
  * out the same sequence of schedulers against a deterministic simulation.
  * @public
+ * @category Explorer
  */
 export interface Strategy {
   /** Which strategy this is. */
@@ -59,6 +61,7 @@ export interface Strategy {
  *   longest run seen so far is used (64 before the first run).
  * - `replay`: exactly one run, following the schedule string exactly.
  * @public
+ * @category Explorer
  */
 export type StrategyOptions =
   | {
@@ -95,16 +98,19 @@ export type StrategyOptions =
 /**
  * Default preemption bound of the `dfs` strategy.
  * @public
+ * @category Explorer
  */
 export const DEFAULT_DFS_BOUND = 2;
 /**
  * Default depth of the `pct` strategy.
  * @public
+ * @category Explorer
  */
 export const DEFAULT_PCT_DEPTH = 3;
 /**
  * Expected run length the `pct` strategy assumes before it has seen a run.
  * @public
+ * @category Explorer
  */
 export const DEFAULT_PCT_EXPECTED_STEPS = 64;
 
@@ -127,6 +133,7 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
  * }
  * ```
  * @public
+ * @category Explorer
  */
 export function makeStrategy(options: StrategyOptions): Strategy {
   if (typeof options !== 'object' || options === null) {

@@ -15,6 +15,7 @@ import type { ExecutionOutcome } from '../sched/execution.js';
 /**
  * Options of {@link renderTimelineSvg}.
  * @public
+ * @category Timelines
  */
 export interface TimelineSvgOptions {
   /** Heading of the picture; default `utrace timeline` and the check that fired, if any. */
@@ -82,6 +83,7 @@ const STYLE =
  * if (result.status === 'failed') writeFileSync('counterexample.svg', renderTimelineSvg(result.outcome));
  * ```
  * @public
+ * @category Timelines
  */
 export function renderTimelineSvg(outcome: ExecutionOutcome, options: TimelineSvgOptions = {}): string {
   checkTimelineArgs(outcome, options, 'renderTimelineSvg');

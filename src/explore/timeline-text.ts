@@ -12,6 +12,7 @@ import type { ExecutionOutcome } from '../sched/execution.js';
 /**
  * Options of {@link renderTimelineText}.
  * @public
+ * @category Timelines
  */
 export interface TimelineTextOptions {
   /**
@@ -37,12 +38,14 @@ export interface TimelineTextOptions {
 /**
  * Marker put before the row of the step where the check fired.
  * @public
+ * @category Timelines
  */
 export const FAILURE_MARKER = '!!';
 
 /**
  * Marker put before the rows of the steps that set the failure up.
  * @public
+ * @category Timelines
  */
 export const RELATED_MARKER = '>>';
 
@@ -50,6 +53,7 @@ export const RELATED_MARKER = '>>';
  * Marker put before the row of a step at which the scheduler preempted a thread that could
  * have run on (it follows {@link FAILURE_MARKER} or {@link RELATED_MARKER} when the row has one).
  * @public
+ * @category Timelines
  */
 export const PREEMPTION_MARKER = 'P';
 
@@ -93,6 +97,7 @@ type Mark = '' | typeof FAILURE_MARKER | typeof RELATED_MARKER;
  * }
  * ```
  * @public
+ * @category Timelines
  */
 export function renderTimelineText(outcome: ExecutionOutcome, options: TimelineTextOptions = {}): string {
   checkTimelineArgs(outcome, options, 'renderTimelineText');

@@ -10,6 +10,7 @@ import type { Kernel } from './kernel.js';
  * A piece of tracer data allocated with `kmalloc`. Read and write it through `value`;
  * doing so after `kfree` is a use-after-free failure naming the step that freed it.
  * @public
+ * @category Kernel simulation
  */
 export class KBox<T> {
   #value: T;

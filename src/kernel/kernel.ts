@@ -26,6 +26,7 @@ import { GeneratorThread, type SimThread, TracerThread } from './threads.js';
 /**
  * Options of a {@link Kernel}.
  * @public
+ * @category Kernel simulation
  */
 export interface KernelOptions {
   /** CPUs, for per-CPU counters; tasks are spread over them by pid. Default 2. */
@@ -41,6 +42,7 @@ export interface KernelOptions {
 /**
  * Options of {@link Kernel.run}.
  * @public
+ * @category Kernel simulation
  */
 export interface RunOptions {
   /** Stop with a `step-limit` failure after this many steps (default 100000). */
@@ -69,6 +71,7 @@ let kernelIds = 0;
  * console.log(outcome.status); // 'ok'
  * ```
  * @public
+ * @category Kernel simulation
  */
 export class Kernel {
   /** @internal */ readonly id = ++kernelIds;
@@ -478,6 +481,7 @@ export class Kernel {
 /**
  * What {@link Kernel.tracer} returns.
  * @public
+ * @category Kernel simulation
  */
 export interface TracerHandle {
   /** The thread's name. */

@@ -8,6 +8,7 @@ import { checkProgram, eventInteger, eventSignal, eventString, badEvent } from '
 /**
  * A system call: entry report, the call itself, exit report.
  * @public
+ * @category Kernel simulation
  */
 export interface SyscallEvent {
   /** The event's tag. */
@@ -21,6 +22,7 @@ export interface SyscallEvent {
 /**
  * A successful exec of `filename`.
  * @public
+ * @category Kernel simulation
  */
 export interface ExecEvent {
   /** The event's tag. */
@@ -33,6 +35,7 @@ export interface ExecEvent {
  * A clone: a child task that runs `program`, created before `report_clone` and started
  * after it.
  * @public
+ * @category Kernel simulation
  */
 export interface CloneEvent {
   /** The event's tag. */
@@ -48,6 +51,7 @@ export interface CloneEvent {
 /**
  * The task sends itself a signal (`raise`); it is delivered at the next return to user mode.
  * @public
+ * @category Kernel simulation
  */
 export interface RaiseEvent {
   /** The event's tag. */
@@ -60,6 +64,7 @@ export interface RaiseEvent {
  * The task waits for a child to become a zombie and reaps it (`wait4`); returns at once
  * when it has no child.
  * @public
+ * @category Kernel simulation
  */
 export interface WaitEvent {
   /** The event's tag. */
@@ -69,6 +74,7 @@ export interface WaitEvent {
 /**
  * The task calls `exit(code)`.
  * @public
+ * @category Kernel simulation
  */
 export interface ExitEvent {
   /** The event's tag. */
@@ -80,6 +86,7 @@ export interface ExitEvent {
 /**
  * One event of a task's program.
  * @public
+ * @category Kernel simulation
  */
 export type ProgramEvent = SyscallEvent | ExecEvent | CloneEvent | RaiseEvent | WaitEvent | ExitEvent;
 
@@ -91,6 +98,7 @@ export type ProgramEvent = SyscallEvent | ExecEvent | CloneEvent | RaiseEvent | 
  * const program = [sys(0), sys(1, 1, 4096)];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function sys(nr: number, ...args: number[]): SyscallEvent {
   eventInteger(nr, 'the system call number', 'sys');
@@ -106,6 +114,7 @@ export function sys(nr: number, ...args: number[]): SyscallEvent {
  * const program = [exec('/bin/true')];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function exec(filename: string): ExecEvent {
   eventString(filename, 'the file name', 'exec');
@@ -120,6 +129,7 @@ export function exec(filename: string): ExecEvent {
  * const program = [clone([sys(1)], { comm: 'child' })];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function clone(program: readonly ProgramEvent[], options: { flags?: number; comm?: string } = {}): CloneEvent {
   checkProgram(program, 'clone');
@@ -137,6 +147,7 @@ export function clone(program: readonly ProgramEvent[], options: { flags?: numbe
  * const program = [raise(SIGUSR1)];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function raise(signo: number): RaiseEvent {
   eventSignal(signo, 'raise');
@@ -151,6 +162,7 @@ export function raise(signo: number): RaiseEvent {
  * const program = [clone([sys(1)]), wait()];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function wait(): WaitEvent {
   return { kind: 'wait' };
@@ -164,6 +176,7 @@ export function wait(): WaitEvent {
  * const program = [exit(3)];
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function exit(code = 0): ExitEvent {
   eventInteger(code, 'the exit code', 'exit');

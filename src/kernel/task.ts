@@ -9,9 +9,9 @@ import type { Kernel } from './kernel.js';
 import type { ProgramEvent } from './program.js';
 import type { GeneratorThread } from './threads.js';
 
-/** `exit_state` of a zombie. @public */
+/** `exit_state` of a zombie. @category Kernel simulation @public */
 export const EXIT_ZOMBIE: 16 = 16;
-/** `exit_state` of a reaped task. @public */
+/** `exit_state` of a reaped task. @category Kernel simulation @public */
 export const EXIT_DEAD: 32 = 32;
 
 /**

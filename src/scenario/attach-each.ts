@@ -38,6 +38,7 @@ import { UtraceUsageError } from '../errors.js';
  * console.log(engines.length); // 3
  * ```
  * @public
+ * @category Scenarios
  */
 export function attachEach<const O extends utrace_engine_ops<D>, D>(
   tasks: readonly task_struct[],

@@ -13,6 +13,7 @@ import { isScenario, type Scenario } from './scenario.js';
 /**
  * Options of {@link scenarioExecute}.
  * @public
+ * @category Scenarios
  */
 export interface ScenarioExecuteOptions {
   /**
@@ -27,6 +28,7 @@ export interface ScenarioExecuteOptions {
  * Thrown when a scenario's `build` fails: the scenario cannot be set up, whatever the
  * schedule. The original error is the `cause`.
  * @public
+ * @category Scenarios
  */
 export class ScenarioBuildError extends Error {
   /** Name of the scenario whose `build` threw. */
@@ -95,6 +97,7 @@ class RecordingScheduler implements Scheduler {
  * }
  * ```
  * @public
+ * @category Scenarios
  */
 export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOptions = {}): Execute {
   if (!isScenario(scenario)) throw new UtraceUsageError('scenario', 'scenarioExecute(scenario): pass a scenario made by defineScenario');

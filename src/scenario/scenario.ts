@@ -15,12 +15,14 @@ import type { Kernel, KernelOptions } from '../kernel/kernel.js';
  * - `'safe'`: no schedule within the bound breaks a rule; an exhaustive search must come
  *   back clean.
  * @public
+ * @category Scenarios
  */
 export type ScenarioExpectation = 'unsafe' | 'safe';
 
 /**
  * The options of {@link defineScenario}: a scenario as its author writes it.
  * @public
+ * @category Scenarios
  */
 export interface ScenarioSpec {
   /**
@@ -51,6 +53,7 @@ declare const scenarioBrand: unique symbol;
 /**
  * A scenario made by {@link defineScenario}: the spec, checked and frozen.
  * @public
+ * @category Scenarios
  */
 export interface Scenario extends ScenarioSpec {
   /** Marks a value made by {@link defineScenario}; exists only in the type. */
@@ -91,6 +94,7 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * });
  * ```
  * @public
+ * @category Scenarios
  */
 export function defineScenario(spec: ScenarioSpec): Scenario {
   const fail = (what: string): never => {
@@ -123,6 +127,7 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
  * console.log(isScenario({ name: 'x' })); // false
  * ```
  * @public
+ * @category Scenarios
  */
 export function isScenario(value: unknown): value is Scenario {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO] === true;

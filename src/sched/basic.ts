@@ -10,6 +10,7 @@ import type { Scheduler, SchedulingPoint } from './scheduler.js';
 /**
  * Runs each thread one step in turn, in id order, skipping threads that cannot run.
  * @public
+ * @category Scheduling
  */
 export class RoundRobinScheduler implements Scheduler {
   /** Picks the first runnable thread after the previous one, wrapping around. */
@@ -23,6 +24,7 @@ export class RoundRobinScheduler implements Scheduler {
  * Picks uniformly among the runnable threads with a seeded generator: the same seed gives
  * the same run.
  * @public
+ * @category Scheduling
  */
 export class RandomScheduler implements Scheduler {
   readonly #random: SeededRandom;

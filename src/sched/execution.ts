@@ -10,6 +10,7 @@ import type { Scheduler } from './scheduler.js';
  * The names of the run-time checks. Each mirrors a check of the Linux kernel
  * (`might_sleep`, `PROVE_RCU`, KASAN's use-after-free, kref's underflow warning, ...).
  * @public
+ * @category Scheduling
  */
 export type CheckName =
   | 'use-after-free'
@@ -26,6 +27,7 @@ export type CheckName =
 /**
  * One step of an execution that a failure points back to.
  * @public
+ * @category Scheduling
  */
 export interface StepRef {
   /** Step index. */
@@ -39,6 +41,7 @@ export interface StepRef {
 /**
  * A broken rule: which check fired, in words, where, and the earlier steps that led there.
  * @public
+ * @category Scheduling
  */
 export interface Failure {
   /** The kernel check this failure mirrors. */
@@ -56,6 +59,7 @@ export interface Failure {
 /**
  * One line of an execution's trace.
  * @public
+ * @category Scheduling
  */
 export interface TraceEvent {
   /** Step index the event belongs to. */
@@ -69,6 +73,7 @@ export interface TraceEvent {
 /**
  * A thread of the simulation as the explorer sees it.
  * @public
+ * @category Scheduling
  */
 export interface ThreadInfo {
   /** Thread id, dense from 0 in creation order. */
@@ -82,12 +87,14 @@ export interface ThreadInfo {
 /**
  * How an execution ended.
  * @public
+ * @category Scheduling
  */
 export type ExecutionStatus = 'ok' | 'failed';
 
 /**
  * The result of running a simulation once under one scheduler.
  * @public
+ * @category Scheduling
  */
 export interface ExecutionOutcome {
   /** `'ok'` when every thread finished and no check fired, else `'failed'`. */
@@ -113,5 +120,6 @@ export interface ExecutionOutcome {
 /**
  * Runs a simulation from its initial state once, under the given scheduler.
  * @public
+ * @category Scheduling
  */
 export type Execute = (scheduler: Scheduler) => Promise<ExecutionOutcome>;

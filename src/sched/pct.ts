@@ -19,6 +19,7 @@ import type { Scheduler, SchedulingPoint } from './scheduler.js';
  * Deterministic: the same seed, depth and expected step count give the same choices for the
  * same sequence of scheduling points. One instance serves one run.
  * @public
+ * @category Scheduling
  */
 export class PctScheduler implements Scheduler {
   readonly #random: SeededRandom;

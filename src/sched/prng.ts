@@ -5,6 +5,7 @@ import { UtraceUsageError } from '../errors.js';
  * A small seeded pseudo-random generator (SplitMix32), so that seeded strategies give the
  * same sequence on every machine and every Node version.
  * @public
+ * @category Scheduling
  */
 export class SeededRandom {
   #state: number;

@@ -13,6 +13,7 @@ import type { Scheduler, SchedulingPoint } from './scheduler.js';
  * run at a step, threads can still run after the schedule ran out, or the run ended before
  * the schedule did. A replay is exact or it fails; it never guesses.
  * @public
+ * @category Scheduling
  */
 export class ScheduleDivergedError extends Error {
   /** Step at which the run and the schedule parted. */
@@ -56,6 +57,7 @@ export class ScheduleDivergedError extends Error {
  * the exception. After the run, {@link ReplayScheduler.assertFinished} checks that the whole
  * schedule was used. One instance serves one run.
  * @public
+ * @category Scheduling
  */
 export class ReplayScheduler implements Scheduler {
   readonly #schedule: readonly number[];

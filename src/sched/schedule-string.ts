@@ -13,12 +13,14 @@ import { UtraceUsageError } from '../errors.js';
 /**
  * The version tag every schedule string starts with, colon included.
  * @public
+ * @category Scheduling
  */
 export const SCHEDULE_STRING_PREFIX = 's1:';
 
 /**
  * The largest thread id a schedule string may hold (the largest 32-bit signed integer).
  * @public
+ * @category Scheduling
  */
 export const MAX_SCHEDULE_THREAD_ID = 0x7fffffff;
 
@@ -26,6 +28,7 @@ export const MAX_SCHEDULE_THREAD_ID = 0x7fffffff;
  * The largest number of steps a schedule string may decode to; a longer one is rejected
  * rather than allocated.
  * @public
+ * @category Scheduling
  */
 export const MAX_SCHEDULE_STEPS = 10_000_000;
 
@@ -37,6 +40,7 @@ const FORMAT_HELP =
  * Thrown by {@link decodeSchedule} when the text is not a schedule string. The message says
  * what was wrong and shows the expected format.
  * @public
+ * @category Scheduling
  */
 export class ScheduleFormatError extends Error {
   /** The text that failed to decode. */
@@ -69,6 +73,7 @@ export class ScheduleFormatError extends Error {
  * encodeSchedule([]);                 // 's1:'
  * ```
  * @public
+ * @category Scheduling
  */
 export function encodeSchedule(schedule: readonly number[]): string {
   if (!Array.isArray(schedule)) {
@@ -108,6 +113,7 @@ export function encodeSchedule(schedule: readonly number[]): string {
  * decodeSchedule('0,1,0');        // throws ScheduleFormatError
  * ```
  * @public
+ * @category Scheduling
  */
 export function decodeSchedule(text: string): number[] {
   if (typeof text !== 'string') {

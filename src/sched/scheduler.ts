@@ -13,6 +13,7 @@ import { UtraceUsageError } from '../errors.js';
 /**
  * What a scheduler is shown at one scheduling point.
  * @public
+ * @category Scheduling
  */
 export interface SchedulingPoint {
   /** Index of the step about to be taken, counting from 0 at the start of the execution. */
@@ -29,6 +30,7 @@ export interface SchedulingPoint {
 /**
  * Picks the thread that takes the next step.
  * @public
+ * @category Scheduling
  */
 export interface Scheduler {
   /**
@@ -42,6 +44,7 @@ export interface Scheduler {
  * Whether choosing `chosen` at `point` is a preemption: the previous thread could have run
  * on but another was chosen.
  * @public
+ * @category Scheduling
  */
 export function isPreemption(point: SchedulingPoint, chosen: number): boolean {
   if (typeof point !== 'object' || point === null || !Array.isArray(point.runnable)) {

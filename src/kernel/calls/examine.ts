@@ -12,6 +12,7 @@ import { get_utrace_lock } from './lock.js';
 /**
  * `struct utrace_examiner`: what prepare recorded for finish to compare.
  * @public
+ * @category Kernel simulation
  */
 export interface utrace_examiner {
   /** Task state at prepare. */
@@ -28,6 +29,7 @@ export interface utrace_examiner {
  * const exam = utrace_examiner_init();
  * ```
  * @public
+ * @category Kernel simulation
  */
 export function utrace_examiner_init(): utrace_examiner {
   return { state: '', ncsw: -1 };
