@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scenario as safeDetach } from '../examples/safe-detach.js';
 import { parseCommandLine } from '../src/cli/args.js';
 import { EXIT, runCli } from '../src/cli/cli.js';
@@ -203,9 +203,30 @@ describe('utrace-explore timeline width', () => {
     assert.ok(widest(plain) <= 100 && widest(plain) > 72, String(widest(plain)));
   });
 
-  it('--full asks for every step', () => {
+  it('elides the middle of a long run with a count, and --full shows every step', async () => {
     assert.equal(parseCommandLine(['thread', '--full'], false).full, true);
     assert.equal(parseCommandLine(['thread'], false).full, false);
+    // A task of 300 system calls, run alone: a clean run of about 300 steps, replayed.
+    const dist = (path: string): string => JSON.stringify(new URL(`../../dist/src/${path}`, import.meta.url).href);
+    const file = join(scratch, 'long.js');
+    writeFileSync(
+      file,
+      `import { sys } from ${dist('index.js')};\nimport { defineScenario } from ${dist('explore/index.js')};\n` +
+        "export default defineScenario({ name: 'long', description: 'one long task', expect: 'safe', " +
+        'build: (kernel) => void kernel.spawn("busy", Array.from({ length: 300 }, (_, i) => sys(i))) });\n',
+    );
+    const { default: long } = (await import(pathToFileURL(file).href)) as { default: Parameters<typeof scenarioExecute>[0] };
+    const clean = await scenarioExecute(long)(new RoundRobinScheduler());
+    assert.ok(clean.schedule.length > 250, String(clean.schedule.length));
+    const schedule = encodeSchedule(clean.schedule);
+    const short = await run([file, '--replay', schedule]);
+    assert.equal(short.status, 0, short.stderr);
+    assert.match(short.stdout, /⋮ [\d,]+ steps not shown \(steps \d+ to \d+; --full shows every step\)/);
+    const full = await run([file, '--replay', schedule, '--full']);
+    assert.equal(full.status, 0, full.stderr);
+    assert.doesNotMatch(full.stdout, /not shown/);
+    assert.ok(full.stdout.includes(`${clean.schedule.length - 1} │`), 'the last step is shown');
+    assert.ok(full.stdout.split('\n').length > short.stdout.split('\n').length + 90);
   });
 });
 
