@@ -50,9 +50,7 @@ export const scenario = defineScenario({
   expect: 'unsafe',
   build(kernel) {
     const task = kernel.spawn('traced', [sys(1), sys(2)]);
-    const ops = defineOps({
-      report_syscall_entry: () => UTRACE_DETACH,
-    });
+    const ops = defineOps({ report_syscall_entry: () => UTRACE_DETACH }, 'may-detach');
     const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null);
     if (IS_ERR(engine)) throw new Error('utrace_attach_task failed');
     utrace_set_events(task, engine, UTRACE_EVENT('SYSCALL_ENTRY'));

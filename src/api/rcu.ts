@@ -6,11 +6,16 @@ import { UtraceUsageError } from '../errors.js';
 import { adjustSetupRcuDepth, runningKernel } from '../kernel/current.js';
 
 /**
- * Refuses a body that returns a promise: nothing may sleep inside a read-side section.
+ * Refuses a body that may return a promise (on any branch), or whose return type says
+ * nothing (`unknown`, `any`): nothing may sleep inside a read-side section.
  * @public
  */
-export type sync_section_body<F> = F extends () => PromiseLike<unknown>
-  ? 'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'
+export type sync_section_body<F> = F extends () => infer R
+  ? unknown extends R
+    ? 'rcu_read_section: the body must be synchronous, and its return type must show it: it is unknown here; type what it returns'
+    : [Extract<R, PromiseLike<unknown>>] extends [never]
+      ? F
+      : 'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'
   : F;
 
 /**

@@ -45,6 +45,12 @@ export function utrace_barrier<E extends any_engine>(
 ): Promise<0 | NEG_ESRCH | NEG_ERESTARTSYS> {
   const call = 'utrace_barrier';
   const { task, handle, kernel } = taskAndEngine(target, engine, call);
+  if (kernel.callback !== null && kernel.current !== null && kernel.current === task.thread) {
+    // target == current (reference §1.5): from a callback of the task itself, nothing to wait for.
+    const record = kernel.useEngine(handle, call);
+    if (kernel.tracing) kernel.log(`utrace_barrier(${task}, ${record.name}) = 0: called on the current task`);
+    return Promise.resolve(0);
+  }
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
   return barrier(kernel, thread, task, record, () => kernel.useEngine(handle, call)).then((ret) => {

@@ -8,7 +8,7 @@ import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
 import { UTRACE_DETACH } from '../constants/resume-actions.js';
 import { control } from '../kernel/calls/control.js';
-import { moveTo } from './transition.js';
+import { isFixed, moveTo } from './transition.js';
 import { asInteger, taskAndEngine } from './validate.js';
 
 /**
@@ -58,7 +58,8 @@ export function utrace_control<E extends any_engine, const A extends number>(
   const act = asInteger(action, 'action', call);
   const record = kernel.useEngine(handle, call);
   const ret = control(kernel, task, record, act);
-  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -115) && handle.state !== 'in-callback';
+  // An RCU-kept pointer or a callback's engine keeps its state (rule 7 refuses the pointer from now on).
+  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -115) && !isFixed(handle.state);
   const next = accepted ? moveTo(handle, 'detached', 'utrace_control(UTRACE_DETACH)') : handle;
   return { ret, engine: next } as unknown as control_result<E, A>;
 }

@@ -7,7 +7,7 @@ import type { set_events_result } from '../../types/results.js';
 import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
 import { setEvents } from '../kernel/calls/set-events.js';
-import { retag, stateAfterSet } from './transition.js';
+import { noteEventsEnabled, retag, stateAfterSet } from './transition.js';
 import { asEvents, taskAndEngine } from './validate.js';
 
 /**
@@ -52,6 +52,7 @@ export function utrace_set_events<E extends any_engine, const Ev extends number>
   const mask = asEvents(events, call);
   const record = kernel.useEngine(handle, call);
   const ret = setEvents(kernel, task, record, mask);
+  noteEventsEnabled(record);
   const next = ret === 0 ? retag(handle, stateAfterSet(mask)) : ret === -3 ? retag(handle, 'detached') : handle;
   return { ret, engine: next } as unknown as set_events_result<E, Ev>;
 }

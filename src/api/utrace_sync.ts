@@ -8,7 +8,7 @@ import type { detach_sync_result, set_events_sync_result } from '../../types/res
 import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
 import { detachSync, setEventsSync } from '../kernel/calls/sync.js';
-import { moveTo, stateAfterSet } from './transition.js';
+import { moveTo, noteEventsEnabled, stateAfterSet } from './transition.js';
 import { asEvents, taskAndEngine } from './validate.js';
 
 /**
@@ -62,6 +62,7 @@ function syncSet(target: unknown, engine: unknown, events: unknown, call: string
   const thread = kernel.currentTracer(call);
   const record = kernel.useEngine(handle, call);
   return setEventsSync(kernel, thread, task, record, mask, true, () => kernel.useEngine(handle, call)).then((ret) => {
+    noteEventsEnabled(record);
     if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}, 0x${mask.toString(16)}) = ${ret}`);
     const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -3 ? moveTo(handle, 'detached', call) : handle;
     return { ret, engine: next };
