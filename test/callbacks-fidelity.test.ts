@@ -10,6 +10,7 @@ import {
   defineOps,
   Kernel,
   RoundRobinScheduler,
+  schedule,
   sys,
   UTRACE_ATTACH_CREATE,
   utrace_attach_task,
@@ -136,6 +137,22 @@ describe('utrace_barrier on the callback\'s own task (reference §1.5, SPEC rule
     assertOk(outcome);
     assert.deepEqual(await Promise.all(results), [0]);
     assert.ok(outcome.trace.some((e) => /utrace_barrier\(traced\[1\], engine#1\) = 0: called on the current task/.test(e.text)));
+  });
+});
+
+describe('a callback\'s engine kept past its callback', () => {
+  it('is refused by utrace_barrier in a tracer thread (it was valid only until the callback returned)', async () => {
+    const kernel = new Kernel();
+    const task = kernel.spawn('traced', [sys(1)]);
+    let saved: unknown;
+    const ops = defineOps({ report_syscall_entry: (_action, engine) => ((saved = engine), UTRACE_RESUME) });
+    const engine = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null));
+    utrace_set_events(task, engine, ENTRY);
+    kernel.tracer('tracer', async () => {
+      while (saved === undefined) await schedule();
+      await utrace_barrier(task, saved as never);
+    });
+    await assert.rejects(kernel.run(new RoundRobinScheduler()), (e: unknown) => e instanceof UtraceUsageError && e.rule === 'callback-engine');
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import { expectType } from 'tsd';
 import {
+  EINPROGRESS,
   ESRCH,
   UTRACE_DETACH,
   UTRACE_EVENT,
@@ -170,3 +171,17 @@ expectType<number>(-ESRCH);
 
 void setEventsToNothing, setEventsOtherMasks, controlDetach, controlOtherActions;
 void clearEventsSync, detachSync, waits, engineGet, staleAlias;
+
+// --- Narrowing on -EINPROGRESS ---------------------------------------------------------------
+
+// `r.ret === -EINPROGRESS` tests the code, but TypeScript widens `-EINPROGRESS` to number, so
+// it does not narrow `r`; the literal does (the guides teach `r.ret === -115` where the branch
+// needs the narrowed type).
+function narrowOnEinprogress() {
+  const s = utrace_set_events(task, attached, 0);
+  if (s.ret === -115) expectType<'attached'>(stateOf(s.engine));
+  const d = utrace_control(task, attached, UTRACE_DETACH);
+  if (d.ret === -115) expectType<'detached'>(stateOf(d.engine));
+  if (d.ret === -EINPROGRESS) expectType<'attached' | 'detached'>(stateOf(d.engine));
+}
+void narrowOnEinprogress;

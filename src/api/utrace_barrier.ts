@@ -6,6 +6,7 @@ import type { any_engine } from '../../types/engine.js';
 import type { NEG_ERESTARTSYS, NEG_ESRCH } from '../../types/errno.js';
 import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
+import { UtraceUsageError } from '../errors.js';
 import { barrier } from '../kernel/calls/barrier.js';
 import { taskAndEngine } from './validate.js';
 
@@ -52,6 +53,12 @@ export function utrace_barrier<E extends any_engine>(
     return Promise.resolve(0);
   }
   const thread = kernel.currentTracer(call);
+  if (handle.state === 'in-callback') {
+    throw new UtraceUsageError(
+      'callback-engine',
+      `${call}: the engine a callback is given is valid only until that callback returns (and there, on its own task, utrace_barrier returns 0 at once); from a tracer thread, wait on a counted reference: take one with utrace_engine_get in the callback`,
+    );
+  }
   const record = kernel.useEngine(handle, call);
   return barrier(kernel, thread, task, record, () => kernel.useEngine(handle, call)).then((ret) => {
     if (kernel.tracing) kernel.log(`utrace_barrier(${task}, ${record.name}) = ${ret}`);
