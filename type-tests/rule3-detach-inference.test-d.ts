@@ -72,9 +72,12 @@ claimOf(defineOps({ report_clone() { return UTRACE_DETACH; } }));
 claimOf(defineOps({ report_exec: () => UTRACE_DETACH }, 'never-detaches'));
 
 // The message names the callback and the fix.
+const forgotTheClaim = defineOps({ report_syscall_exit: () => UTRACE_DETACH });
 expectType<"defineOps: report_syscall_exit may return UTRACE_DETACH, so these ops may detach the engine: pass 'may-detach' as the second argument (the engine is then rcu-only: take a counted reference with utrace_engine_get before enabling events)">(
-  defineOps({ report_syscall_exit: () => UTRACE_DETACH }),
+  forgotTheClaim.refused,
 );
+// @ts-expect-error refused ops: the compiler shows the sentence above at the attach
+utrace_attach_task(target, UTRACE_ATTACH_CREATE, forgotTheClaim, null);
 
 // --- Ops that never detach, or only from report_death ------------------------------------------
 

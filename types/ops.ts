@@ -132,15 +132,25 @@ export type joined_names<K, L extends readonly string[] = detaching_order, Acc e
 
 /**
  * What `defineOps(ops, claim)` returns: the ops, carrying the claim, when the claim holds for
- * every callback the compiler can see; else a sentence naming the callbacks that may detach
- * and the fix, which no attach takes.
+ * every callback the compiler can see; else {@link refused_ops} with a sentence naming the
+ * callbacks that may detach and the fix, which no attach takes.
  * @public
  */
 export type defined_ops_result<O, C extends detach_claim> = [C] extends ['never-detaches']
   ? [detaching_callbacks<O>] extends [never]
     ? defined_ops<ops_data<O>, 'never-detaches', ''>
-    : `defineOps: ${joined_names<detaching_callbacks<O>>} may return UTRACE_DETACH, so these ops may detach the engine: pass 'may-detach' as the second argument (the engine is then rcu-only: take a counted reference with utrace_engine_get before enabling events)`
+    : refused_ops<`defineOps: ${joined_names<detaching_callbacks<O>>} may return UTRACE_DETACH, so these ops may detach the engine: pass 'may-detach' as the second argument (the engine is then rcu-only: take a counted reference with utrace_engine_get before enabling events)`>
   : defined_ops<ops_data<O>, C, joined_names<detaching_callbacks<O>>>;
+
+/**
+ * What `defineOps` returns for ops whose callbacks contradict their claim: no ops (no attach
+ * takes it), and the reason, which the compiler shows where the value is used.
+ * @public
+ */
+export interface refused_ops<M extends string> {
+  /** Why these are no ops. */
+  readonly refused: M;
+}
 
 /**
  * The callback table of an engine, as given to `defineOps`. Every callback is optional; each
