@@ -62,9 +62,16 @@ export function rcu_read_section<F extends () => unknown>(body: sync_section_bod
  * called has ended, and every `call_rcu` callback queued before it has run. Blocking.
  * @example
  * ```ts
- * import { synchronize_rcu } from 'utrace';
- * // in a tracer thread: await synchronize_rcu();
- * console.log(typeof synchronize_rcu); // function
+ * import { Kernel, RoundRobinScheduler, sys, call_rcu, synchronize_rcu } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('traced', [sys(1)]);
+ * const old = kernel.kmalloc('old table', { size: 1 });
+ * kernel.tracer('tracer', async () => {
+ *   call_rcu(() => kernel.kfree(old)); // runs after the next grace period
+ *   await synchronize_rcu(); // ...which has ended when this returns
+ *   console.log(old.freed); // true
+ * });
+ * await kernel.run(new RoundRobinScheduler());
  * ```
  * @public
  */
@@ -84,9 +91,15 @@ export function synchronize_rcu(): Promise<void> {
  * @throws `UtraceUsageError` outside a run, or when `fn` is not a function.
  * @example
  * ```ts
- * import { call_rcu } from 'utrace';
- * // in a tracer thread or callback: call_rcu(() => kfree(old));
- * console.log(typeof call_rcu); // function
+ * import { Kernel, RoundRobinScheduler, sys, call_rcu } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('traced', [sys(1)]);
+ * const old = kernel.kmalloc('old table', { size: 1 });
+ * kernel.tracer('tracer', async () => {
+ *   call_rcu(() => kernel.kfree(old)); // readers in a read-side section now still see it
+ * });
+ * await kernel.run(new RoundRobinScheduler());
+ * console.log(old.freed); // true
  * ```
  * @public
  */

@@ -92,19 +92,25 @@ function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call
 }
 
 /**
- * Attaches a new engine to `target`, or looks up an attached one.
+ * Attaches a new engine to `target`, or looks up an attached one (SPEC §3, memory rule v2).
  *
  * With `UTRACE_ATTACH_CREATE` a new engine is made; it gets callbacks from the next event
  * on (never for an event being reported now) once its events are set with
- * {@link utrace_set_events}. The pointer returned is the tracer's own, not a counted
- * reference; give it up with {@link utrace_engine_put}. Without `UTRACE_ATTACH_CREATE` the
- * first attached engine matching `UTRACE_ATTACH_MATCH_OPS` / `_DATA` is returned with a new
- * counted reference. `UTRACE_ATTACH_EXCLUSIVE` refuses a second matching engine.
+ * {@link utrace_set_events}. For ops that never detach, the handle returned is a counted
+ * reference (`'attached'`) that owes exactly one {@link utrace_engine_put}. For ops made with
+ * `defineOps(ops, 'may-detach')` it is an RCU-kept pointer (`'rcu-only'`) that owes no put:
+ * before enabling any event, take a counted reference with {@link utrace_engine_get} (which
+ * consumes it), or enable the events through it and never touch it again (rule 7).
  *
- * The engine's type state is `'rcu-only'` when some callback of `ops` other than
- * `report_death` may return `UTRACE_DETACH` (its pointer may be kept alive only by RCU),
- * `'attached'` otherwise.
+ * Without `UTRACE_ATTACH_CREATE` the first attached engine matching `UTRACE_ATTACH_MATCH_OPS`
+ * / `_DATA` is returned as a new counted reference (`'attached'`), which owes one put.
+ * `UTRACE_ATTACH_EXCLUSIVE` refuses a second matching engine.
  *
+ * @param target - the task to trace (kept alive by the caller).
+ * @param flags - `UTRACE_ATTACH_*` bits; a literal lets the compiler tell a lookup from a CREATE.
+ * @param ops - ops made by {@link defineOps} (plain objects from JavaScript are checked, frozen
+ * and taken as never detaching); for a lookup, the ops to match, or null.
+ * @param data - the engine's private data, of the type the ops' callbacks read.
  * @returns the engine, or an error value (test with `IS_ERR`, read with `PTR_ERR`):
  * - `-ENOENT`: lookup only, and no engine matches (or none was ever attached);
  * - `-EINVAL`: `UTRACE_ATTACH_CREATE` with no ops;
@@ -135,6 +141,10 @@ export function utrace_attach_task<const O extends defined_ops<any, detach_claim
 
 /**
  * {@link utrace_attach_task} for the task `pid` names.
+ * @param pid - a pid from {@link find_get_pid}.
+ * @param flags - as utrace_attach_task.
+ * @param ops - as utrace_attach_task.
+ * @param data - as utrace_attach_task.
  * @returns as utrace_attach_task, and `-ESRCH` when no task has that pid any more.
  * @example
  * ```ts

@@ -20,6 +20,13 @@ import { asEvents, taskAndEngine } from './validate.js';
  * {@link utrace_set_events_sync}. Adding events never returns `-EINPROGRESS`, nor does a
  * call on the current task.
  *
+ * Accepted states: attached, events-cleared, the engine a callback was given, and an
+ * rcu-only engine in the call that enables its events (rule 7: no call takes that pointer
+ * afterwards). Not a detached engine.
+ *
+ * @param target - the traced task the engine is attached to.
+ * @param engine - the engine handle.
+ * @param events - the event mask, `UTRACE_EVENT(...)` bits or-ed together.
  * @returns `{ ret, engine }` where `ret` is:
  * - `0`: done; after a clear down to nothing (or REAP only) the engine is
  *   `'events-cleared'` and the tracer may free what its callbacks use;
