@@ -17,6 +17,7 @@ import { scenario as setEventsEinprogressFree } from './set-events-einprogress-f
 import { scenario as recipeDetachBarrierUnload } from './recipes/detach-barrier-unload.js';
 import { scenario as recipeFireAndForget } from './recipes/fire-and-forget.js';
 import { scenario as recipeGlobalEngine } from './recipes/global-engine.js';
+import { scenario as lateReference } from './recipes/late-reference.js';
 import { scenario as recipeMayDetach } from './recipes/may-detach.js';
 import { scenario as recipeNeverDetaches } from './recipes/never-detaches.js';
 
@@ -49,16 +50,23 @@ export const recipes: readonly Scenario[] = Object.freeze([
 ]);
 
 /**
+ * Unsafe cases beside the recipes, besides the thread's own: `late-reference` takes the
+ * counted reference of a may-detach engine after enabling its events.
+ * @public
+ */
+export const pitfalls: readonly Scenario[] = Object.freeze([lateReference]);
+
+/**
  * Every example scenario, by name.
  * @public
  */
 export const examples: Readonly<Record<string, Scenario>> = Object.freeze(
-  Object.fromEntries([...thread, ...recipes].map((s) => [s.name, s])),
+  Object.fromEntries([...thread, ...recipes, ...pitfalls].map((s) => [s.name, s])),
 );
 
 /**
  * Named groups of scenarios: `thread` is the seven cases of the thread, `recipes` the
- * safe-teardown recipes.
+ * safe-teardown recipes, `pitfalls` further unsafe cases beside them.
  * @public
  */
-export const groups: Readonly<Record<string, readonly Scenario[]>> = Object.freeze({ thread, recipes });
+export const groups: Readonly<Record<string, readonly Scenario[]>> = Object.freeze({ thread, recipes, pitfalls });

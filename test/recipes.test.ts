@@ -15,13 +15,17 @@ import { repoRoot } from '../scripts/paths.js';
 /** Each recipe and the unsafe case of the thread it is the fix of (if any). */
 const counterparts: Record<string, string | undefined> = {
   'recipe-never-detaches': 'set-events-einprogress-free',
-  'recipe-may-detach': 'rcu-only-sync',
+  'recipe-may-detach': 'late-reference',
   'recipe-fire-and-forget': undefined,
   'recipe-global-engine': 'global-no-counters',
   'recipe-detach-barrier-unload': 'detach-einprogress-unload',
 };
 
 describe('the safe-teardown recipes, explored exhaustively at preemption bound 3', () => {
+  it('the rcu-only-sync case of the thread is found too (the may-detach recipe is its fix as well)', async () => {
+    const report = await runScenario(examples['rcu-only-sync']!, { strategy: { kind: 'dfs', bound: 3 }, maxSeconds: 120 });
+    assert.equal(report.result.status, 'failed');
+  });
   it('are the recipes the guide lists', () => {
     assert.deepEqual(recipes.map((s) => s.name), Object.keys(counterparts));
   });
