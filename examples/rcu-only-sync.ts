@@ -7,20 +7,23 @@
  * pointer is only kept alive by RCU. You can't make a blocking call with rcu_read_lock()
  * held, so you can't be keeping it alive via RCU when you call *_sync."
  *
- * This tracer's `report_syscall_entry` is a one-shot probe: it returns `UTRACE_DETACH`.
- * The tracer, holding only the pointer `utrace_attach_task` gave it (no counted reference),
- * calls `utrace_detach_sync`. When the probe fires while the tracer waits in the call, or
- * before it, the engine is detached by its callback and freed one RCU grace period later:
- * the tracer's pointer is used outside any RCU read-side section (`PROVE_RCU`), or after
- * the free (`use-after-free`).
+ * This tracer's `report_syscall_entry` is a one-shot probe: it returns `UTRACE_DETACH`, and
+ * its ops say so (`'may-detach'`). The tracer, holding only the RCU-kept pointer
+ * `utrace_attach_task` gave it (no counted reference), enables the events through it and
+ * later calls `utrace_detach_sync` with it. Once the probe fires, the engine is detached by
+ * its callback and freed one RCU grace period after the task unlinks it.
  *
- * The compiler rejects this code as written with types: the engine is `'rcu-only'` from
- * the moment it is attached (its ops may detach it), and `utrace_detach_sync` does not accept
- * an rcu-only engine ("engine may be detached by its own callbacks: it is rcu-only; take a
- * counted reference with utrace_engine_get first"). The cast below silences that, as a C
- * programmer would never have been stopped, so that the run time can show what goes wrong.
+ * The compiler rejects this code as written with types: the engine is `'rcu-only'` from the
+ * moment it is attached, and `utrace_detach_sync` does not accept an rcu-only engine
+ * ("engine may be detached by its own callbacks (report_syscall_entry may return
+ * UTRACE_DETACH): it is rcu-only; take a counted reference with utrace_engine_get before
+ * enabling events"). The cast below silences that, as a C programmer would never have been
+ * stopped. The run time then refuses the pointer (SPEC §3 rule 7: no call takes an RCU-kept
+ * pointer once its events are enabled), or, on the schedules where the free came first,
+ * reports the use-after-free. The fix is `examples/recipes/may-detach.ts`.
  *
- * Expected: the explorer finds `PROVE_RCU` (or `use-after-free`).
+ * Expected: the explorer finds the rule-7 refusal (an `oops` of the tracer) or a
+ * `use-after-free`, in every schedule.
  * @packageDocumentation
  */
 import {
@@ -50,9 +53,7 @@ export const scenario = defineScenario({
   expect: 'unsafe',
   build(kernel) {
     const task = kernel.spawn('traced', [sys(1), sys(2)]);
-    const ops = defineOps({
-      report_syscall_entry: () => UTRACE_DETACH,
-    });
+    const ops = defineOps({ report_syscall_entry: () => UTRACE_DETACH }, 'may-detach');
     const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null);
     if (IS_ERR(engine)) throw new Error('utrace_attach_task failed');
     utrace_set_events(task, engine, UTRACE_EVENT('SYSCALL_ENTRY'));

@@ -20,7 +20,16 @@ export * from './constants/errno.js';
 export * from './constants/err-ptr.js';
 export { UtraceUsageError } from './errors.js';
 
-export { utrace_attach_task, utrace_attach_pid, type attach_error, type attach_result } from './api/utrace_attach_task.js';
+export {
+  utrace_attach_task,
+  utrace_attach_pid,
+  type attach_error,
+  type attach_result,
+  type attach_state_for,
+  type consistent_ops,
+  type data_of_ops,
+  type lookup_flags,
+} from './api/utrace_attach_task.js';
 export { find_get_pid } from './api/pid.js';
 export { utrace_engine_get, utrace_engine_put } from './api/utrace_engine_refs.js';
 export { utrace_set_events } from './api/utrace_set_events.js';

@@ -26,32 +26,32 @@ import {
   utrace_engine_put,
   UTRACE_DETACH,
   UTRACE_RESUME,
-  type utrace_engine_ops,
+  defineOps,
 } from '../src/index.js';
 import { assertFailed, assertOk, engineOf, errOf, type Eng, rec, waitUntil } from './support/kernel-helpers.js';
 
-const opsA: utrace_engine_ops<any> = { report_syscall_entry: () => UTRACE_RESUME };
-const opsB: utrace_engine_ops<any> = { report_syscall_exit: () => UTRACE_RESUME };
+const opsA = defineOps({ report_syscall_entry: () => UTRACE_RESUME });
+const opsB = defineOps({ report_syscall_exit: () => UTRACE_RESUME });
 
 describe('utrace_attach_task: create (ref §1.1, §1.2)', () => {
-  it('UTRACE_ATTACH_CREATE returns a new engine with no events, holding the tracer\'s own uncounted pointer (ref §1.1, SPEC §3)', async () => {
+  it('UTRACE_ATTACH_CREATE of never-detaching ops returns a new engine with no events and one counted reference, which owes one put (ref §1.1, SPEC §3 memory rule v2)', async () => {
     const kernel = new Kernel();
     const task = kernel.spawn('traced', [sys(1)]);
     const engine = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, opsA, 'data'));
     assert.equal(engine.flags, 0);
     assert.equal(engine.data, 'data');
     assert.equal(engine.ops, opsA);
-    assert.equal(rec(engine).refs, 0);
-    assert.equal(rec(engine).tracerPointer, true);
+    assert.equal(rec(engine).refs, 1);
     utrace_engine_put(engine);
+    assert.equal(rec(engine).refs, 0);
     assertOk(await kernel.run(new RoundRobinScheduler()));
   });
 
   it('UTRACE_ATTACH_CREATE with null or undefined ops returns -EINVAL (ref §1.2)', () => {
     const kernel = new Kernel();
     const task = kernel.spawn('traced', [sys(1)]);
-    assert.equal(errOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, null as never, null)), -EINVAL);
-    assert.equal(errOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, undefined as never, null)), -EINVAL);
+    assert.equal(errOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, null as never, null as never)), -EINVAL);
+    assert.equal(errOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, undefined as never, null as never)), -EINVAL);
   });
 
   it('attaching to a kernel thread returns -EPERM (ref §1.2, PF_KTHREAD)', async () => {
@@ -128,14 +128,16 @@ describe('utrace_attach_task: lookup (ref §1.1, §1.2)', () => {
     const engine = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, opsA, 'a'));
     const found = engineOf(utrace_attach_task(task, UTRACE_ATTACH_MATCH_OPS | UTRACE_ATTACH_MATCH_DATA, opsA, 'a'));
     assert.equal(rec(found), rec(engine));
-    assert.equal(rec(engine).refs, 1);
+    assert.notEqual(found, engine, 'a new handle: each counted handle owes its own put');
+    assert.equal(rec(engine).refs, 2);
     const any = engineOf(utrace_attach_task(task, 0, opsB, null));
     assert.equal(rec(any), rec(engine));
-    assert.equal(rec(engine).refs, 2);
+    assert.equal(rec(engine).refs, 3);
     utrace_engine_put(found);
     utrace_engine_put(any);
-    assert.equal(rec(engine).refs, 0);
+    assert.equal(rec(engine).refs, 1);
     utrace_engine_put(engine);
+    assert.equal(rec(engine).refs, 0);
     assertOk(await kernel.run(new RoundRobinScheduler()));
   });
 
@@ -144,10 +146,9 @@ describe('utrace_attach_task: lookup (ref §1.1, §1.2)', () => {
     const task = kernel.spawn('traced', [sys(1)]);
     const engine = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, opsA, 'a'));
     engineOf(utrace_attach_task(task, UTRACE_ATTACH_MATCH_OPS, opsA, null));
-    // One put gives up the lookup's counted reference; the tracer's own pointer is still held.
+    // One put gives up the attach's counted reference; the lookup's is still held.
     utrace_engine_put(engine);
-    assert.equal(rec(engine).refs, 0);
-    assert.equal(rec(engine).tracerPointer, true);
+    assert.equal(rec(engine).refs, 1);
     const failure = assertFailed(await kernel.run(new RoundRobinScheduler()), 'leak');
     assert.match(failure.message, /engine#1 leaked/);
   });

@@ -192,13 +192,13 @@ const rows: Row[] = [
       ...with_(NOT_ENGINES, usage('bad-engine')),
       staleEngine,
       [
-        'a handle already put (the pointer given up)',
+        'a handle already put (a second put of one counted reference)',
         fromFixture((fx) => {
           const e = utrace_attach_task(fx.task, UTRACE_ATTACH_CREATE, defineOps({}), null);
           utrace_engine_put(e as never);
           return e;
         }),
-        usage('stale-handle'),
+        { failure: 'refcount-underflow' },
       ],
     ],
   },

@@ -79,7 +79,7 @@ async function busyRun(scheduler: Scheduler): Promise<ExecutionOutcome> {
     counts.value.n++;
     return UTRACE_RESUME;
   };
-  const e1 = utrace_attach_task(a, UTRACE_ATTACH_CREATE, { owner: mod, report_syscall_entry: bump, report_clone: bump, report_signal: bump } as never, counts) as Eng;
+  const e1 = utrace_attach_task(a, UTRACE_ATTACH_CREATE, { owner: mod, report_syscall_entry: bump, report_clone: bump, report_signal: bump } as never, counts as never) as Eng;
   let stops = 0;
   const e2 = utrace_attach_task(
     b,
@@ -92,7 +92,7 @@ async function busyRun(scheduler: Scheduler): Promise<ExecutionOutcome> {
     }),
     null,
   ) as Eng;
-  const e3 = utrace_attach_task(c, UTRACE_ATTACH_CREATE, { report_syscall_exit: () => UTRACE_DETACH, report_exec: () => UTRACE_RESUME } as never, null) as Eng;
+  const e3 = utrace_attach_task(c, UTRACE_ATTACH_CREATE, defineOps({ report_syscall_exit: () => UTRACE_DETACH, report_exec: () => UTRACE_RESUME }, 'may-detach'), null) as Eng;
   for (const e of [e1, e2, e3]) assert.ok(!IS_ERR(e));
   const r1 = utrace_set_events(a, e1, UTRACE_EVENT('SYSCALL_ENTRY') | UTRACE_EVENT('CLONE') | UTRACE_EVENT('SIGNAL_TERM'));
   const r2 = utrace_set_events(b, e2, UTRACE_EVENT('SYSCALL_ENTRY') | UTRACE_EVENT('QUIESCE') | UTRACE_EVENT('JCTL') | UTRACE_EVENT('DEATH'));
@@ -122,7 +122,7 @@ async function busyRun(scheduler: Scheduler): Promise<ExecutionOutcome> {
     const d = utrace_control(c, r3.engine, UTRACE_DETACH);
     await utrace_barrier(c, d.engine);
     rcu_read_section(() => {
-      utrace_engine_put(d.engine);
+      // One put: the counted reference utrace_engine_get gave (the RCU-kept pointer owes none).
       utrace_engine_put(d.engine);
     });
   });

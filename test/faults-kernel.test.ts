@@ -50,6 +50,7 @@ import {
   type ExecutionOutcome,
   type task_struct,
   type utrace_engine_ops,
+  type defined_ops,
 } from '../src/index.js';
 import type { EngineHandle } from '../src/kernel/engine.js';
 
@@ -57,8 +58,8 @@ type Eng = any;
 const ENTRY = UTRACE_EVENT('SYSCALL_ENTRY');
 const SEEDS = 60;
 
-function attach(task: task_struct, ops: utrace_engine_ops<any>, events: number, data: unknown = null): Eng {
-  const e = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
+function attach(task: task_struct, ops: utrace_engine_ops<any> | defined_ops<any>, events: number, data: unknown = null): Eng {
+  const e = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops as never, data as never);
   assert.ok(!IS_ERR(e));
   const r = utrace_set_events(task, e as Eng, events);
   assert.equal(r.ret, 0);

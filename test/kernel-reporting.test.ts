@@ -42,6 +42,7 @@ import {
   utrace_syscall_return,
   type utrace_engine_ops,
   type task_struct,
+  defineOps,
 } from '../src/index.js';
 import {
   assertNone,
@@ -147,10 +148,10 @@ describe('an engine attached during a report misses that event (ref §1.2, §5 t
           log.push(`first.entry(${regs.syscall_nr})`);
           if (!attached) {
             attached = true;
-            const late = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, {
+            const late = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, defineOps({
               report_syscall_entry: (_a2, _e2, r2) => (log.push(`late.entry(${r2.syscall_nr})`), UTRACE_RESUME),
               report_syscall_exit: (_a2, _e2, r2) => (log.push(`late.exit(${r2.syscall_nr})`), UTRACE_RESUME),
-            }, null));
+            }), null));
             assert.equal(utrace_set_events(task, late, ENTRY | SYSEXIT).ret, 0);
             utrace_engine_put(late);
           }
@@ -377,15 +378,15 @@ describe('UTRACE_STOP from report_clone (ref §2 report_clone, §5 trap 14)', ()
 describe('detaching from a callback (ref §2, §3.5)', () => {
   it('a callback returning UTRACE_DETACH unlinks its engine at that safe point; it gets no more callbacks (ref §2 "A callback may return UTRACE_DETACH")', async () => {
     const log: string[] = [];
-    const { kernel } = oneTask(
-      [sys(1), sys(2)],
+    const ops = defineOps(
       {
         report_syscall_entry: (_a, _e, r) => (log.push(`entry(${r.syscall_nr})`), UTRACE_DETACH),
         report_syscall_exit: (_a, _e, r) => (log.push(`exit(${r.syscall_nr})`), UTRACE_RESUME),
       },
-      ENTRY | SYSEXIT,
+      'may-detach',
     );
-    // The tracer's pointer does not keep an engine detached by its callback (SPEC §3): no put.
+    const { kernel } = oneTask([sys(1), sys(2)], ops, ENTRY | SYSEXIT);
+    // A CREATE attach of may-detach ops gives an RCU-kept pointer, which owes no put (SPEC §3).
     const outcome = await kernel.run(new RoundRobinScheduler());
     assertOk(outcome);
     assert.deepEqual(log, ['entry(1)']);

@@ -64,7 +64,7 @@ export declare const UTRACE_STOP: number;
 export declare function UTRACE_EVENT(name: string): number;
 export declare function IS_ERR(value: unknown): value is err_ptr;
 export declare function sys(nr: number, ...args: number[]): ProgramEvent;
-export declare function defineOps(ops: utrace_engine_ops): utrace_engine_ops;
+export declare function defineOps(ops: utrace_engine_ops, claim?: 'never-detaches' | 'may-detach'): utrace_engine_ops;
 export declare function rcu_read_section<T>(body: () => T): T;
 
 export declare function utrace_attach_task(target: task_struct, flags: number, ops: utrace_engine_ops, data: unknown): utrace_engine | err_ptr;

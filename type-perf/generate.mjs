@@ -30,7 +30,6 @@ const NAMES = [
   'UTRACE_RESUME',
   'UTRACE_STOP',
   'defineOps',
-  'rcu_read_section',
   'sys',
   'utrace_attach_task',
   'utrace_barrier',
@@ -109,7 +108,7 @@ export function lifecycle${i}(kernel: Kernel): void {
   });
 }
 `;
-    case 2: // rcu-only: a callback may detach; a counted reference taken under RCU
+    case 2: // rcu-only: a callback may detach; a counted reference taken before enabling events
       return `${head}
   const ops = defineOps({
     report_syscall_entry: (_action: number, engine) => {
@@ -117,12 +116,11 @@ export function lifecycle${i}(kernel: Kernel): void {
       counts.syscalls++;
       return counts.syscalls > ${(i % 7) + 1} ? UTRACE_DETACH : UTRACE_RESUME;
     },
-  });
+  }, 'may-detach');
   const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
   if (IS_ERR(engine)) return;
-  utrace_set_events(task, engine, UTRACE_EVENT('SYSCALL_ENTRY'));
-  const ref = rcu_read_section(() => utrace_engine_get(engine));
-  if (ref.ret !== 0) return;
+  const ref = utrace_engine_get(engine);
+  utrace_set_events(task, ref.engine, UTRACE_EVENT('SYSCALL_ENTRY'));
   kernel.tracer('tracer-${i}', async () => {
     const detached = await utrace_detach_sync(task, ref.engine);
     kernel.kfree(data);

@@ -18,13 +18,23 @@ import {
   utrace_engine_put,
   utrace_set_events,
 } from 'utrace';
-import type { sync_section_body } from 'utrace';
+import type { sync_section_body, utrace_engine } from 'utrace';
 import { attached, detached, engineParameter, eventsCleared, inCallback, onlyParameter, rcuOnly, task, unknownState } from './fixtures.js';
 
 // --- Rule 1: a blocking call on an rcu-only engine ------------------------------------------
 
-expectType<'utrace_detach_sync: engine may be detached by its own callbacks: it is rcu-only; take a counted reference with utrace_engine_get inside rcu_read_section first'>(
+expectType<'utrace_detach_sync: engine may be detached by its own callbacks: it is rcu-only; take a counted reference with utrace_engine_get before enabling events'>(
   engineParameter(utrace_detach_sync<typeof rcuOnly>),
+);
+// With ops made by defineOps, the message names the callback that may detach (SPEC §3).
+const probe = defineOps({ report_syscall_exit: () => UTRACE_DETACH }, 'may-detach');
+declare const probed: utrace_engine<'rcu-only', null, typeof probe>;
+expectType<'utrace_detach_sync: engine may be detached by its own callbacks (report_syscall_exit may return UTRACE_DETACH): it is rcu-only; take a counted reference with utrace_engine_get before enabling events'>(
+  engineParameter(utrace_detach_sync<typeof probed>),
+);
+// An RCU-kept pointer owes no put.
+expectType<'utrace_engine_put: an rcu-only engine is an RCU-kept pointer, not a counted reference: it owes no put; put only the handles utrace_engine_get and lookups return'>(
+  onlyParameter(utrace_engine_put<typeof rcuOnly>),
 );
 async function rcuOnlyMessage() {
   // @ts-expect-error utrace_detach_sync: engine may be detached by its own callbacks: it is rcu-only; ...
@@ -43,15 +53,17 @@ function detachedMessage() {
 
 // --- Rule 5: a blocking call on the engine a callback was given, and put on it ----------------
 
-expectType<'utrace_barrier: callbacks must not sleep: a blocking call cannot take the engine a callback was given; take a counted reference with utrace_engine_get and block in a tracer thread'>(
-  engineParameter(utrace_barrier<typeof inCallback>),
+expectType<'utrace_detach_sync: callbacks must not sleep: a blocking call cannot take the engine a callback was given; take a counted reference with utrace_engine_get and block in a tracer thread'>(
+  engineParameter(utrace_detach_sync<typeof inCallback>),
 );
 expectType<'utrace_engine_put: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned'>(
   onlyParameter(utrace_engine_put<typeof inCallback>),
 );
 defineOps({
   report_exec: (_action, engine) => {
-    // @ts-expect-error utrace_barrier: callbacks must not sleep: a blocking call cannot take the engine a callback was given; ...
+    // @ts-expect-error utrace_detach_sync: callbacks must not sleep: a blocking call cannot take the engine a callback was given; ...
+    void utrace_detach_sync(task, engine);
+    // On the callback's own task utrace_barrier returns 0 at once (reference §1.5): it compiles.
     void utrace_barrier(task, engine);
     // @ts-expect-error utrace_engine_put: the engine a callback is given holds no reference of yours; ...
     utrace_engine_put(engine);

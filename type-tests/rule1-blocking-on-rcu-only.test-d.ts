@@ -29,6 +29,7 @@ import {
   utrace_prepare_examine,
   utrace_set_events,
   utrace_set_events_sync,
+  defineOps,
 } from 'utrace';
 import { rcuOnly, stateOf, task } from './fixtures.js';
 
@@ -58,7 +59,7 @@ const target = kernel.spawn('traced', [sys(1), sys(2)]);
 const mayDetach = utrace_attach_task(
   target,
   UTRACE_ATTACH_CREATE,
-  { report_syscall_entry: (_action: number) => (_action === 0 ? UTRACE_DETACH : UTRACE_RESUME) },
+  defineOps({ report_syscall_entry: (_action: number) => (_action === 0 ? UTRACE_DETACH : UTRACE_RESUME) }, 'may-detach'),
   null,
 );
 if (IS_ERR(mayDetach)) throw new Error('attach failed');
@@ -76,48 +77,40 @@ const blockingCallsOnAttachedRcuOnly = async () => {
   await utrace_prepare_examine(target, mayDetach, exam);
 };
 
-// --- Non-blocking calls take it (inside rcu_read_section; the runtime checks that part) --
+// --- Non-blocking calls take it (before its events are enabled: rule 7 at run time) ---------
 
-rcu_read_section(() => utrace_set_events(task, rcuOnly, UTRACE_EVENT('SYSCALL_ENTRY')));
-rcu_read_section(() => utrace_control(task, rcuOnly, UTRACE_STOP));
-rcu_read_section(() => utrace_control(target, mayDetach, UTRACE_DETACH));
-rcu_read_section(() => utrace_engine_get(mayDetach));
+utrace_set_events(task, rcuOnly, UTRACE_EVENT('SYSCALL_ENTRY'));
+utrace_control(task, rcuOnly, UTRACE_STOP);
+utrace_control(target, mayDetach, UTRACE_DETACH);
+utrace_engine_get(mayDetach);
+// An RCU-kept pointer is no counted reference: it owes no put.
+// @ts-expect-error utrace_engine_put: an rcu-only engine is an RCU-kept pointer, not a counted reference
 utrace_engine_put(rcuOnly);
 
 // Calls that cannot move an rcu-only engine keep it rcu-only.
-expectType<'rcu-only'>(stateOf(rcu_read_section(() => utrace_set_events(task, rcuOnly, 0)).engine));
-expectType<'rcu-only'>(stateOf(rcu_read_section(() => utrace_control(task, rcuOnly, UTRACE_STOP)).engine));
+expectType<'rcu-only'>(stateOf(utrace_set_events(task, rcuOnly, 0).engine));
+expectType<'rcu-only'>(stateOf(utrace_control(task, rcuOnly, UTRACE_STOP).engine));
+expectType<'rcu-only'>(stateOf(utrace_control(task, rcuOnly, UTRACE_DETACH).engine));
 
-// --- A counted reference makes it attached ------------------------------------------------
+// --- A counted reference, taken before enabling events, makes it attached (the safe advice) --
 
 async function countedReference() {
-  const got = rcu_read_section(() => utrace_engine_get(rcuOnly));
-  expectType<0 | -3>(got.ret);
-
-  // @ts-expect-error not narrowed on ret: the engine may have been detached already (-ESRCH)
-  await utrace_detach_sync(task, got.engine);
-  // @ts-expect-error not narrowed on ret: the engine may have been detached already (-ESRCH)
+  const got = utrace_engine_get(rcuOnly);
+  // Before events are enabled nothing can have detached it: always 0, always attached.
+  expectType<0>(got.ret);
+  expectType<'attached'>(stateOf(got.engine));
+  utrace_set_events(task, got.engine, UTRACE_EVENT('SYSCALL_ENTRY'));
+  await utrace_set_events_sync(task, got.engine, UTRACE_EVENT('SYSCALL_ENTRY'));
   await utrace_barrier(task, got.engine);
-
-  if (got.ret === 0) {
-    expectType<'attached'>(stateOf(got.engine));
-    await utrace_set_events_sync(task, got.engine, UTRACE_EVENT('SYSCALL_ENTRY'));
-    await utrace_barrier(task, got.engine);
-    await utrace_prepare_examine(task, got.engine, exam);
-    utrace_finish_examine(task, got.engine, exam);
-    await utrace_clear_events_sync(task, got.engine);
-    const done = await utrace_detach_sync(task, got.engine);
-    utrace_engine_put(done.engine);
-  } else {
-    expectType<'rcu-only'>(stateOf(got.engine));
-    // @ts-expect-error -ESRCH: the callback detached it; the handle is still rcu-only
-    await utrace_detach_sync(task, got.engine);
-  }
+  await utrace_prepare_examine(task, got.engine, exam);
+  utrace_finish_examine(task, got.engine, exam);
+  await utrace_clear_events_sync(task, got.engine);
+  const done = await utrace_detach_sync(task, got.engine);
+  utrace_engine_put(done.engine);
 }
 
 const countedReferenceOnAttachedRcuOnly = async () => {
-  const got = rcu_read_section(() => utrace_engine_get(mayDetach));
-  if (got.ret !== 0) return;
+  const got = utrace_engine_get(mayDetach);
   const done = await utrace_detach_sync(target, got.engine);
   expectType<0 | -3>(done.ret);
   utrace_engine_put(done.engine);

@@ -4,7 +4,7 @@
  * action, to which `report_syscall_entry` may add UTRACE_SYSCALL_ABORT (through
  * `utrace_syscall_return`) and `report_signal` a signal action (through
  * `utrace_signal_return`). Callbacks run on the traced thread and must not sleep, so none
- * may be async. The same checks apply through `defineOps` and through `utrace_attach_task`.
+ * may be async. The checks apply in `defineOps`, the only way to make ops an attach takes.
  */
 import {
   Kernel,
@@ -38,8 +38,11 @@ declare const box: KBox<{ n: number }>;
 
 defineOps({ report_reap: () => {} });
 defineOps({ report_reap: (engine) => { void engine.data; } });
-defineOps({ release: (data) => { kernel.kfree(data); } });
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { release: (data) => { kernel.kfree(data); } }, box);
+defineOps({ release: (data: KBox<unknown>) => { kernel.kfree(data); } });
+// The data type of the ops is what their callbacks are annotated with; the attach checks it.
+utrace_attach_task(target, UTRACE_ATTACH_CREATE, defineOps({ release: (data: KBox<{ n: number }>) => { kernel.kfree(data); } }), box);
+// @ts-expect-error data of another type than the ops' callbacks read
+utrace_attach_task(target, UTRACE_ATTACH_CREATE, defineOps({ release: (data: KBox<{ n: number }>) => { kernel.kfree(data); } }), 'text');
 
 // @ts-expect-error report_reap is the final event: it has no action to return
 defineOps({ report_reap: () => UTRACE_RESUME });
@@ -48,7 +51,7 @@ defineOps({ report_reap: () => 0 });
 // @ts-expect-error release returns nothing, not a number
 defineOps({ release: () => 0 });
 // @ts-expect-error release returns nothing, not its data
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { release: (data) => data }, box);
+defineOps({ release: (data: unknown) => data });
 // @ts-expect-error a function typed as returning void might return anything: release must return undefined
 defineOps({ release: (data: KBox<unknown>) => kernel.kfree(data) });
 
@@ -63,7 +66,7 @@ defineOps({ report_death: () => UTRACE_STOP });
 // @ts-expect-error report_death cannot ask for another report
 defineOps({ report_death: () => UTRACE_REPORT });
 // @ts-expect-error report_death cannot single-step a dead thread
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { report_death: () => UTRACE_SINGLESTEP }, null);
+defineOps({ report_death: () => UTRACE_SINGLESTEP });
 // @ts-expect-error report_death takes no syscall action
 defineOps({ report_death: () => utrace_syscall_return(UTRACE_SYSCALL_ABORT, UTRACE_DETACH) });
 
@@ -81,7 +84,7 @@ defineOps({ report_syscall_entry: () => utrace_syscall_return(UTRACE_SYSCALL_RUN
 defineOps({ report_signal: () => UTRACE_RESUME });
 defineOps({ report_signal: () => utrace_signal_return(UTRACE_SIGNAL_IGN, UTRACE_RESUME) });
 defineOps({ report_signal: () => utrace_signal_return(UTRACE_SIGNAL_STOP, UTRACE_STOP, true) });
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { report_signal: () => utrace_signal_return(UTRACE_SIGNAL_HANDLER, UTRACE_REPORT) }, null);
+utrace_attach_task(target, UTRACE_ATTACH_CREATE, defineOps({ report_signal: () => utrace_signal_return(UTRACE_SIGNAL_HANDLER, UTRACE_REPORT) }), null);
 
 // @ts-expect-error only report_syscall_entry may add a syscall action
 defineOps({ report_exec: () => utrace_syscall_return(UTRACE_SYSCALL_ABORT, UTRACE_RESUME) });
@@ -92,7 +95,7 @@ defineOps({ report_syscall_entry: () => utrace_signal_return(UTRACE_SIGNAL_IGN, 
 // @ts-expect-error report_signal takes a signal action, not a syscall action
 defineOps({ report_signal: () => utrace_syscall_return(UTRACE_SYSCALL_ABORT, UTRACE_RESUME) });
 // @ts-expect-error only report_signal may add a signal action
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { report_quiesce: () => utrace_signal_return(UTRACE_SIGNAL_IGN, UTRACE_RESUME) }, null);
+defineOps({ report_quiesce: () => utrace_signal_return(UTRACE_SIGNAL_IGN, UTRACE_RESUME) });
 // @ts-expect-error `|` yields a plain number, which hides the resume action: use utrace_syscall_return
 defineOps({ report_syscall_entry: () => UTRACE_SYSCALL_ABORT | UTRACE_RESUME });
 // @ts-expect-error 7 is not a resume action
@@ -117,4 +120,4 @@ defineOps({ report_death: async () => UTRACE_DETACH });
 // @ts-expect-error an async report_reap returns a promise, not nothing
 defineOps({ report_reap: async () => {} });
 // @ts-expect-error an async release returns a promise, not nothing
-utrace_attach_task(target, UTRACE_ATTACH_CREATE, { release: async () => {} }, null);
+defineOps({ release: async () => {} });

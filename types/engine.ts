@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { resume_part, utrace_resume_actions } from './actions.js';
-import type { utrace_engine_ops } from './ops.js';
+import type { defined_ops } from './ops.js';
 
 declare const engineState: unique symbol;
 
@@ -19,18 +19,21 @@ declare const engineState: unique symbol;
 export type engine_state_key = Exclude<keyof utrace_engine, 'ops' | 'data' | 'flags'>;
 
 /**
- * The lifecycle state of an engine handle.
+ * The lifecycle state of an engine handle (SPEC §3, memory rule v2).
  *
- * - `'attached'`: attached; the tracer's pointer is its own. Every call is allowed.
- * - `'events-cleared'`: a clear returned 0: no callback of this engine is running and none
- *   will be made (but `report_reap` if REAP was kept). The tracer may free its data.
+ * - `'attached'`: a counted reference: nothing can free the engine while it is held; every
+ *   call takes it. It owes one `utrace_engine_put`.
+ * - `'events-cleared'`: a counted reference on which a clear returned 0: no callback of this
+ *   engine is running and none will be made (but `report_reap` if REAP was kept). The tracer
+ *   may free its data.
  * - `'detached'`: `UTRACE_DETACH` was accepted or `utrace_detach_sync` returned: only
- *   `utrace_barrier` and `utrace_engine_put` are allowed.
- * - `'rcu-only'`: a callback other than `report_death` may return `UTRACE_DETACH` and the
- *   tracer holds no counted reference: the pointer is kept alive only by RCU. Only
- *   non-blocking calls, inside an RCU read-side section.
+ *   `utrace_barrier` and `utrace_engine_put` take it.
+ * - `'rcu-only'`: the RCU-kept pointer a CREATE attach of may-detach ops gives: not a
+ *   reference, owes no put. Only in the code that attached it and before any event is enabled
+ *   (rule 7): `utrace_engine_get` (which consumes it and gives a counted handle), or enabling
+ *   its events and never touching it again. Never a blocking call.
  * - `'in-callback'`: the engine as a callback is given it: valid until the callback
- *   returns; non-blocking calls only, since callbacks must not sleep.
+ *   returns; non-blocking calls, and `utrace_barrier` on the callback's own task.
  * @public
  * @category Lifecycle types
  */
@@ -38,12 +41,13 @@ export type engine_state = 'attached' | 'events-cleared' | 'detached' | 'rcu-onl
 
 /**
  * A tracing engine handle (`struct utrace_engine *`) in lifecycle state `S`, with private
- * data of type `D` and callbacks `O`.
+ * data of type `D` and ops `O`. The state is invariant: an array of attached engines is not
+ * an array of engines of any state, into which an rcu-only one could be pushed.
  * @public
  * @category Lifecycle types
  */
-export interface utrace_engine<S extends engine_state = engine_state, D = unknown, O = utrace_engine_ops<D>> {
-  /** The callback table given at attach. */
+export interface utrace_engine<in out S extends engine_state = engine_state, D = unknown, O = unknown> {
+  /** The ops given at attach (made by `defineOps`). */
   readonly ops: O;
   /** The tracer's private data given at attach. */
   readonly data: D;
@@ -58,10 +62,10 @@ export interface utrace_engine<S extends engine_state = engine_state, D = unknow
  * @public
  * @category Lifecycle types
  */
-export type any_engine = utrace_engine<engine_state, any, any>;
+export type any_engine = utrace_engine<any, any, any>;
 
 /**
- * The state of engine type `E`.
+ * The state of engine type `E` (a union for a union of engines).
  * @public
  * @category Lifecycle types
  */
@@ -91,18 +95,21 @@ export type detaching_callback =
   | 'report_exit';
 
 /**
- * The return types of the callbacks of `O` that may detach.
+ * Every return type of function type `F`, over up to four overloads (a single signature is
+ * read four times): an overloaded callback may detach when any of its overloads may.
  * @public
  * @category Lifecycle types
  */
-export type callback_returns<O> = return_of<O[detaching_callback & keyof O]>;
-
-/**
- * The return type of each function type in `F` (`never` for the rest).
- * @public
- * @category Lifecycle types
- */
-export type return_of<F> = F extends (...args: any) => infer R ? R : never;
+export type return_of<F> = F extends {
+  (...args: any): infer R1;
+  (...args: any): infer R2;
+  (...args: any): infer R3;
+  (...args: any): infer R4;
+}
+  ? R1 | R2 | R3 | R4
+  : F extends (...args: any) => infer R
+    ? R
+    : never;
 
 /**
  * Whether a resume-action type `R` may be `UTRACE_DETACH` (a plain `number` may).
@@ -112,18 +119,43 @@ export type return_of<F> = F extends (...args: any) => infer R ? R : never;
 export type may_detach_value<R> = [R] extends [never] ? false : number extends R ? true : utrace_resume_actions['DETACH'] extends R ? true : false;
 
 /**
+ * The callbacks of ops `O` other than `report_death` that may return `UTRACE_DETACH`, by
+ * name (`never` when none may).
+ * @public
+ * @category Lifecycle types
+ */
+export type detaching_callbacks<O> = {
+  [K in detaching_callback & keyof O]-?: may_detach_value<resume_part<return_of<O[K]>>> extends true ? K : never;
+}[detaching_callback & keyof O];
+
+/**
  * `true` when some callback of ops `O` other than `report_death` may return
  * `UTRACE_DETACH` (SPEC rule 3). A callback typed as returning a plain `number` counts as
  * may-detach, since the compiler cannot tell.
  * @public
  * @category Lifecycle types
  */
-export type ops_may_detach<O> = may_detach_value<resume_part<callback_returns<O>>>;
+export type ops_may_detach<O> = [detaching_callbacks<O>] extends [never] ? false : true;
 
 /**
- * The state an engine with ops `O` has when attached: `'rcu-only'` when its callbacks may
- * detach it, else `'attached'`.
+ * The state a CREATE attach gives for ops claiming `C`: `'rcu-only'` for `'may-detach'`,
+ * `'attached'` (a counted reference) for `'never-detaches'`; both, as a union, when the claim
+ * is not known.
  * @public
  * @category Lifecycle types
  */
-export type attach_state<O> = ops_may_detach<O> extends true ? 'rcu-only' : 'attached';
+export type claim_state<C> = C extends 'may-detach' ? 'rcu-only' : 'attached';
+
+/**
+ * The detach claim ops type `O` carries (`never` for a type that carries none).
+ * @public
+ * @category Lifecycle types
+ */
+export type claim_of<O> = O extends defined_ops<any, infer C> ? C : never;
+
+/**
+ * The state an engine attached with ops `O` has: see {@link claim_state}.
+ * @public
+ * @category Lifecycle types
+ */
+export type attach_state<O> = claim_state<claim_of<O>>;

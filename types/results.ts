@@ -49,21 +49,23 @@ export type set_events_result<E extends any_engine, Ev extends number> = E[engin
 
 /**
  * What `utrace_control` returns for engine `E` and action `A`. Only an accepted
- * `UTRACE_DETACH` moves the engine: to `'detached'`. When the compiler cannot see the action
+ * `UTRACE_DETACH` moves a counted reference: to `'detached'`. An rcu-only pointer or a
+ * callback's engine keeps its state (an RCU-kept pointer that detached its engine may not be
+ * used again: rule 7). When the compiler cannot see the action
  * (a wide type that includes `UTRACE_DETACH`), the engine may be detached or not, and has to
  * be narrowed before another call takes it.
  * @public
  * @category Lifecycle types
  */
 export type control_result<E extends any_engine, A extends number> = [A] extends [utrace_resume_actions['DETACH']]
-  ? E[engine_state_key] extends 'in-callback'
+  ? E[engine_state_key] extends fixed_state
     ? engine_result<0 | NEG_EINPROGRESS | NEG_EALREADY | NEG_ESRCH, E>
     :
         | engine_result<0 | NEG_EINPROGRESS, with_state<E, 'detached'>>
         | engine_result<NEG_EALREADY, E>
-        | engine_result<NEG_ESRCH, E[engine_state_key] extends 'rcu-only' ? E : with_state<E, 'detached'>>
+        | engine_result<NEG_ESRCH, with_state<E, 'detached'>>
   : utrace_resume_actions['DETACH'] extends A
-    ? E[engine_state_key] extends 'in-callback'
+    ? E[engine_state_key] extends fixed_state
       ? engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>
       : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E | with_state<E, 'detached'>>
     : engine_result<0 | NEG_EINPROGRESS | NEG_EINVAL | NEG_EOPNOTSUPP | NEG_ESRCH | NEG_EALREADY, E>;
@@ -88,11 +90,15 @@ export type set_events_sync_result<E extends any_engine, Ev extends number> =
 export type detach_sync_result<E extends any_engine> = engine_result<0 | NEG_ESRCH, with_state<E, 'detached'>>;
 
 /**
- * What `utrace_engine_get` returns: a counted, attached handle, or `-ESRCH` when an
- * rcu-only engine was already detached by its callback.
+ * What `utrace_engine_get` returns: `ret` 0 and a new handle, a counted reference of its own
+ * that owes one put; or `-ESRCH` when the engine was detached already (no reference taken).
+ * On an rcu-only engine (allowed only before its events are enabled, rule 7) the RCU-kept
+ * pointer is consumed, the new handle is `'attached'`, and the result is always 0; on the
+ * engine a callback was given, the new handle is `'attached'`; otherwise it has the state of
+ * the handle passed.
  * @public
  * @category Lifecycle types
  */
 export type engine_get_result<E extends any_engine> = E[engine_state_key] extends 'rcu-only'
-  ? engine_result<0, with_state<E, 'attached'>> | engine_result<NEG_ESRCH, E>
-  : engine_result<0, E[engine_state_key] extends 'in-callback' ? with_state<E, 'attached'> : E>;
+  ? engine_result<0, with_state<E, 'attached'>>
+  : engine_result<0, E[engine_state_key] extends 'in-callback' ? with_state<E, 'attached'> : E> | engine_result<NEG_ESRCH, E>;

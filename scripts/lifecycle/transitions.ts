@@ -53,7 +53,7 @@ export const lifecycleNodes: { readonly [N in lifecycle_node]: NodeInfo } = {
   },
   attached: {
     title: 'attached',
-    meaning: ["the tracer's own pointer"],
+    meaning: ['a counted reference:', 'owes one utrace_engine_put'],
     allows: ['every call'],
   },
   'events-cleared': {
@@ -68,8 +68,8 @@ export const lifecycleNodes: { readonly [N in lifecycle_node]: NodeInfo } = {
   },
   'rcu-only': {
     title: 'rcu-only',
-    meaning: ['only RCU keeps the pointer alive'],
-    allows: ['non-blocking calls,', 'inside rcu_read_section'],
+    meaning: ['an RCU-kept pointer,', 'no reference: owes no put'],
+    allows: ['before events are enabled:', 'non-blocking calls only'],
   },
   gone: {
     title: 'gone',
@@ -83,16 +83,16 @@ export const lifecycleTransitions: readonly Transition[] = [
   {
     from: 'start',
     to: 'attached',
-    label: ['ops never return', 'UTRACE_DETACH'],
+    label: ['CREATE, ops never detach;', 'or a lookup'],
     rule:
-      '`utrace_attach_task` / `utrace_attach_pid` with ops none of whose callbacks (but `report_death`) may return `UTRACE_DETACH` give an attached engine.',
+      '`utrace_attach_task` / `utrace_attach_pid` with `UTRACE_ATTACH_CREATE` and ops claiming never to detach (no callback but `report_death` returns `UTRACE_DETACH`), or without CREATE (a lookup), give a counted reference, which owes one `utrace_engine_put`.',
   },
   {
     from: 'start',
     to: 'rcu-only',
-    label: ['ops may return', 'UTRACE_DETACH'],
+    label: ['CREATE, ops may', "detach ('may-detach')"],
     rule:
-      'Attaching with ops of which some callback other than `report_death` may return `UTRACE_DETACH` (or is typed as returning a plain number) gives an rcu-only engine.',
+      'A CREATE attach of ops made with `defineOps(ops, \'may-detach\')` (some callback other than `report_death` may return `UTRACE_DETACH`) gives an RCU-kept pointer: no reference, no put owed.',
   },
   {
     from: 'attached',
@@ -123,23 +123,23 @@ export const lifecycleTransitions: readonly Transition[] = [
   {
     from: 'rcu-only',
     to: 'attached',
-    label: ['utrace_engine_get in', 'rcu_read_section → 0'],
+    label: ['utrace_engine_get before', 'enabling events'],
     rule:
-      '`utrace_engine_get` inside `rcu_read_section` returning 0 gives a counted, attached handle; `-ESRCH` means a callback already detached the engine.',
+      '`utrace_engine_get` on the RCU-kept pointer, in the code that attached it and before any event is enabled, consumes the pointer and gives a counted, attached handle (rule 7: no call takes the pointer after its events are enabled).',
   },
   {
     from: 'detached',
     to: 'gone',
     label: ['utrace_engine_put', '(no reference left)'],
     rule:
-      '`utrace_engine_put` gives up the last counted reference, or the tracer\'s own pointer: the engine is freed and `release(data)` runs.',
+      '`utrace_engine_put` gives up the last counted reference of a detached engine: it is freed and `release(data)` runs, exactly once. A reference never put is a leak; one put too many, a refcount underflow.',
   },
   {
     from: 'rcu-only',
     to: 'gone',
-    label: ['a callback returns UTRACE_DETACH:', 'freed one RCU grace period later'],
+    label: ['events enabled, pointer dropped;', 'a callback detaches: freed', 'one RCU grace period later'],
     rule:
-      'A callback other than `report_death` returning `UTRACE_DETACH` detaches the engine; with no counted reference held, its memory is freed one RCU grace period later.',
+      'Fire and forget: the code that attached it enables events through the pointer and never touches it again; a callback returning `UTRACE_DETACH` detaches the engine and, with no counted reference held, it is freed one RCU grace period after the task unlinks it.',
     byCallback: true,
   },
 ];

@@ -1,33 +1,216 @@
 /**
- * Writing ops so the compiler keeps the literal return types of the callbacks, which the
- * detach inference reads; and building combined return values.
+ * `defineOps`: the only way to make the ops an attach takes, so that the detach claim the
+ * compiler reads is the one the kernel enforces (SPEC §3 rule 3); and building combined
+ * return values.
  * @packageDocumentation
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
-import type { utrace_engine_ops } from '../../types/ops.js';
+import type { defined_ops_result, detach_claim, utrace_engine_ops } from '../../types/ops.js';
 import { integerArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
+import type { DetachClaim } from '../kernel/engine.js';
+import { Module } from '../kernel/module.js';
+import { PercpuCounters } from '../kernel/percpu.js';
+
+/** The members of `struct utrace_engine_ops` that are callbacks. */
+const CALLBACKS = [
+  'report_quiesce',
+  'report_signal',
+  'report_clone',
+  'report_jctl',
+  'report_exec',
+  'report_syscall_entry',
+  'report_syscall_exit',
+  'report_exit',
+  'report_death',
+  'report_reap',
+  'release',
+] as const;
+
+/** Every member ops may have. */
+const MEMBERS: ReadonlySet<string> = new Set<string>([...CALLBACKS, 'owner', 'percpu_counters']);
+
+/** The claim of each ops object made by defineOps (and of each plain one attach took in). */
+const claims = new WeakMap<object, DetachClaim>();
+/** The checked, frozen copy made for a plain ops object passed to attach directly. */
+const copies = new WeakMap<object, object>();
+
+/** A description of a value that never runs its code (no toString, no getters). @internal */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return `${typeof value} ${String(value)}`;
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+    case 'undefined':
+      return 'undefined';
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (value === null) return 'null';
+      try {
+        if (value instanceof Promise) return 'a promise';
+        if (Array.isArray(value)) return 'an array';
+      } catch {
+        // A revoked Proxy throws even here.
+      }
+      return 'an object';
+  }
+}
+
+function isAsync(fn: (...a: never[]) => unknown): boolean {
+  try {
+    return Object.prototype.toString.call(fn) === '[object AsyncFunction]' || Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
+  } catch {
+    return false;
+  }
+}
 
 /**
- * Returns `ops` unchanged, typed with each callback's literal return type, so that
- * `utrace_attach_task` can tell whether a callback may return `UTRACE_DETACH` (the engine
- * is then `'rcu-only'`). Each callback is checked against what it may return (SPEC rule 4).
+ * Checks `ops` and makes the frozen copy the kernel keeps: every member read once, here, so
+ * a getter, a Proxy trap or a later change cannot give the kernel something else.
+ */
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false; // a revoked Proxy: listing its members fails below
+  }
+}
+
+function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
+  if (typeof ops !== 'object' || ops === null || isArray(ops)) {
+    throw new UtraceUsageError('bad-ops', `${call}: ops must be an object of callbacks (report_syscall_entry, report_death, ...) made by defineOps; got ${describeValue(ops)}`);
+  }
+  let keys: (string | symbol)[];
+  try {
+    keys = Reflect.ownKeys(ops);
+  } catch {
+    throw new UtraceUsageError('bad-ops', `${call}: listing the members of ops threw (a Proxy?): pass a plain object of callbacks`);
+  }
+  for (const key of keys) {
+    if (typeof key === 'string' && !MEMBERS.has(key)) {
+      throw new UtraceUsageError('bad-ops', `${call}: ops has a member ${JSON.stringify(key)}, which struct utrace_engine_ops has not (a misspelt callback?); members are ${[...MEMBERS].join(', ')}`);
+    }
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of MEMBERS) {
+    let value: unknown;
+    try {
+      value = (ops as Record<string, unknown>)[key];
+    } catch {
+      throw new UtraceUsageError('bad-ops', `${call}: reading ops.${key} threw (a getter or a Proxy trap?): pass a plain object whose members are values`);
+    }
+    if (value === undefined) continue;
+    copy[key] = value;
+  }
+  for (const name of CALLBACKS) {
+    const fn = copy[name];
+    if (fn === undefined) continue;
+    if (typeof fn !== 'function') {
+      throw new UtraceUsageError('bad-ops', `${call}: ops.${name} must be a function (or left out); got ${describeValue(fn)}`);
+    }
+    if (isAsync(fn as () => unknown)) {
+      throw new UtraceUsageError('bad-ops', `${call}: ops.${name} is an async function: callbacks run on the traced thread and must not sleep; make it synchronous (block in a tracer thread instead)`);
+    }
+  }
+  const owner = copy['owner'];
+  if (owner !== undefined && !(owner instanceof Module)) {
+    throw new UtraceUsageError('bad-ops', `${call}: ops.owner must be a module made by Kernel.load_module (or left out); got ${describeValue(owner)}`);
+  }
+  const counters = copy['percpu_counters'];
+  if (counters !== undefined && !(counters instanceof PercpuCounters)) {
+    throw new UtraceUsageError('bad-ops', `${call}: ops.percpu_counters must be made by Kernel.alloc_percpu_counters (or left out); got ${describeValue(counters)}`);
+  }
+  if (owner instanceof Module && counters instanceof PercpuCounters && owner.kernelId !== counters.kernelId) {
+    throw new UtraceUsageError('bad-ops', `${call}: ops.owner and ops.percpu_counters belong to different kernels; make both with the kernel the engine is attached in`);
+  }
+  return copy;
+}
+
+/**
+ * The ops the kernel keeps for `ops` given to an attach, and their detach claim: the object
+ * itself when defineOps made it; for a plain object (JavaScript, or a cast), a checked,
+ * frozen copy made once per object and claimed never to detach.
+ * @internal
+ */
+export function opsForAttach(ops: unknown, call: string): { ops: utrace_engine_ops<unknown>; claim: DetachClaim } {
+  if (typeof ops === 'object' && ops !== null) {
+    const claim = claims.get(ops);
+    if (claim !== undefined) return { ops: ops as utrace_engine_ops<unknown>, claim };
+    const copy = copies.get(ops);
+    if (copy !== undefined) return { ops: copy as utrace_engine_ops<unknown>, claim: claims.get(copy)! };
+  }
+  const made = Object.freeze(checkedCopy(ops, call));
+  claims.set(made, 'never-detaches');
+  copies.set(ops as object, made);
+  return { ops: made as utrace_engine_ops<unknown>, claim: 'never-detaches' };
+}
+
+/** Makes the frozen, claimed ops defineOps returns. @internal */
+export function makeOps(ops: unknown, claim: unknown): object {
+  if (claim !== undefined && claim !== 'never-detaches' && claim !== 'may-detach') {
+    throw new UtraceUsageError('bad-ops', `defineOps: the claim must be 'may-detach' (some callback other than report_death may return UTRACE_DETACH) or 'never-detaches' (the default); got ${describeValue(claim)}`);
+  }
+  const made = Object.freeze(checkedCopy(ops, 'defineOps'));
+  claims.set(made, claim ?? 'never-detaches');
+  return made;
+}
+
+/**
+ * Makes the ops of an engine: checks `ops`, copies it into a frozen object (so nothing can
+ * change a callback after attach), and records `claim`, which the kernel enforces at every
+ * callback return. The attach calls take only ops made here.
+ *
+ * The claim (SPEC §3 rule 3):
+ * - `'never-detaches'` (the default): no callback but `report_death` returns `UTRACE_DETACH`.
+ *   The compiler checks it against every callback's return type (a callback typed as returning
+ *   any resume action may detach); a CREATE attach then gives a counted reference
+ *   (`'attached'`). A callback that returns `UTRACE_DETACH` anyway is an oops naming it, and
+ *   the engine stays attached.
+ * - `'may-detach'`: some callback may return `UTRACE_DETACH`; a CREATE attach gives an RCU-kept
+ *   pointer (`'rcu-only'`). When the compiler sees a callback that may detach, it requires this
+ *   claim: without it the result is a sentence naming the callback, which no attach takes.
+ *
+ * The data type the callbacks read is what one of their engine parameters is annotated with
+ * (`engine: callback_engine<KBox<counts>>`; `unknown` when none is); an attach with these ops
+ * must pass data of that type. Explicit type arguments are refused: the compiler infers them.
+ *
+ * @param ops - the callbacks (`report_*`, `release`), `owner` and `percpu_counters`; callbacks
+ * must be synchronous functions.
+ * @param claim - `'may-detach'` when some callback but `report_death` may return `UTRACE_DETACH`.
+ * @returns the frozen ops, typed with their claim and data type.
+ * @throws `UtraceUsageError` (rule `'bad-ops'`) when `ops` is not a plain object, has a member
+ * `struct utrace_engine_ops` has not, a member whose reading throws, a callback that is not a
+ * function or is async, an `owner` not made by `Kernel.load_module`, `percpu_counters` not made
+ * by `alloc_percpu_counters`, the two of different kernels, or a claim that is neither value.
  * @example
  * ```ts
- * import { defineOps, UTRACE_RESUME, UTRACE_DETACH } from 'utrace';
- * const ops = defineOps({
- *   report_syscall_entry: () => UTRACE_RESUME,
+ * import { defineOps, UTRACE_RESUME, UTRACE_DETACH, type callback_engine, type KBox } from 'utrace';
+ * // Never detaches (report_death may): a CREATE attach gives a counted reference.
+ * const counting = defineOps({
+ *   report_syscall_entry: (_action: number, engine: callback_engine<KBox<{ calls: number }>>) => {
+ *     engine.data.value.calls++;
+ *     return UTRACE_RESUME;
+ *   },
  *   report_death: () => UTRACE_DETACH,
  * });
+ * // A one-shot probe: it detaches itself, so it says so.
+ * const oneShot = defineOps({ report_exec: () => UTRACE_DETACH }, 'may-detach');
+ * void counting, oneShot;
  * ```
  * @public
  * @category Kernel calls
  */
-export function defineOps<const O extends utrace_engine_ops<D>, D = any>(ops: O): O {
-  if (typeof ops !== 'object' || ops === null) {
-    throw new UtraceUsageError('bad-ops', 'defineOps: pass an object of callbacks (report_syscall_entry, report_death, ...)');
-  }
-  return ops;
+export function defineOps<const O extends utrace_engine_ops<unknown>, Inferred extends 'inferred', const C extends detach_claim = 'never-detaches'>(
+  ops: O,
+  claim?: C,
+): defined_ops_result<O, C> {
+  return makeOps(ops, claim) as defined_ops_result<O, C>;
 }
 
 /**

@@ -22,11 +22,25 @@ function asModule(value: unknown, call: string): Module {
  * `module-code-after-unload` failure, and so is unloading while one of its callbacks is
  * running. Detach every engine first: counters only cover callbacks that have started.
  * Blocking.
+ * @param mod - a module made by `Kernel.load_module`.
  * @example
  * ```ts
- * import { module_unload } from 'utrace';
- * // in a tracer thread, after detaching every engine: await module_unload(mod);
- * console.log(typeof module_unload); // function
+ * import { Kernel, RoundRobinScheduler, sys, defineOps, module_unload, utrace_attach_task,
+ *   utrace_control, utrace_engine_put, utrace_set_events, IS_ERR, UTRACE_ATTACH_CREATE,
+ *   UTRACE_DETACH, UTRACE_EVENT, UTRACE_RESUME } from 'utrace';
+ * const kernel = new Kernel();
+ * const task = kernel.spawn('traced', [sys(1)]);
+ * const mod = kernel.load_module('tracer_mod');
+ * const ops = defineOps({ owner: mod, percpu_counters: kernel.alloc_percpu_counters(), report_syscall_entry: () => UTRACE_RESUME });
+ * const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null);
+ * if (IS_ERR(engine)) throw new Error('attach failed');
+ * utrace_set_events(task, engine, UTRACE_EVENT('SYSCALL_ENTRY'));
+ * kernel.tracer('tracer', async () => {
+ *   utrace_engine_put(utrace_control(task, engine, UTRACE_DETACH).engine); // -EINPROGRESS is fine
+ *   await module_unload(mod); // waits until the counters sum to zero
+ * });
+ * const outcome = await kernel.run(new RoundRobinScheduler());
+ * console.log(outcome.status); // 'ok'
  * ```
  * @public
  * @category Kernel calls

@@ -6,12 +6,17 @@ import { UtraceUsageError } from '../errors.js';
 import { adjustSetupRcuDepth, runningKernel } from '../kernel/current.js';
 
 /**
- * Refuses a body that returns a promise: nothing may sleep inside a read-side section.
+ * Refuses a body that may return a promise (on any branch), or whose return type says
+ * nothing (`unknown`, `any`): nothing may sleep inside a read-side section.
  * @public
  * @category Kernel calls
  */
-export type sync_section_body<F> = F extends () => PromiseLike<unknown>
-  ? 'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'
+export type sync_section_body<F> = F extends () => infer R
+  ? unknown extends R
+    ? 'rcu_read_section: the body must be synchronous, and its return type must show it: it is unknown here; type what it returns'
+    : [Extract<R, PromiseLike<unknown>>] extends [never]
+      ? F
+      : 'rcu_read_section: the body must be synchronous: nothing may block inside an RCU read-side section'
   : F;
 
 /**
@@ -59,9 +64,16 @@ export function rcu_read_section<F extends () => unknown>(body: sync_section_bod
  * called has ended, and every `call_rcu` callback queued before it has run. Blocking.
  * @example
  * ```ts
- * import { synchronize_rcu } from 'utrace';
- * // in a tracer thread: await synchronize_rcu();
- * console.log(typeof synchronize_rcu); // function
+ * import { Kernel, RoundRobinScheduler, sys, call_rcu, synchronize_rcu } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('traced', [sys(1)]);
+ * const old = kernel.kmalloc('old table', { size: 1 });
+ * kernel.tracer('tracer', async () => {
+ *   call_rcu(() => kernel.kfree(old)); // runs after the next grace period
+ *   await synchronize_rcu(); // ...which has ended when this returns
+ *   console.log(old.freed); // true
+ * });
+ * await kernel.run(new RoundRobinScheduler());
  * ```
  * @public
  * @category Kernel calls
@@ -82,9 +94,15 @@ export function synchronize_rcu(): Promise<void> {
  * @throws `UtraceUsageError` outside a run, or when `fn` is not a function.
  * @example
  * ```ts
- * import { call_rcu } from 'utrace';
- * // in a tracer thread or callback: call_rcu(() => kfree(old));
- * console.log(typeof call_rcu); // function
+ * import { Kernel, RoundRobinScheduler, sys, call_rcu } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('traced', [sys(1)]);
+ * const old = kernel.kmalloc('old table', { size: 1 });
+ * kernel.tracer('tracer', async () => {
+ *   call_rcu(() => kernel.kfree(old)); // readers in a read-side section now still see it
+ * });
+ * await kernel.run(new RoundRobinScheduler());
+ * console.log(old.freed); // true
  * ```
  * @public
  * @category Kernel calls

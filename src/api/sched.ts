@@ -14,9 +14,13 @@ import { asInteger, asTask } from './validate.js';
  * preempted.
  * @example
  * ```ts
- * import { schedule } from 'utrace';
- * // in a tracer thread: await schedule();
- * console.log(typeof schedule); // function
+ * import { Kernel, RoundRobinScheduler, sys, schedule } from 'utrace';
+ * const kernel = new Kernel();
+ * kernel.spawn('traced', [sys(1), sys(2)]);
+ * kernel.tracer('tracer', async () => {
+ *   for (let i = 0; i < 3; i++) await schedule(); // the task may run between these steps
+ * });
+ * await kernel.run(new RoundRobinScheduler());
  * ```
  * @public
  * @category Kernel calls

@@ -8,7 +8,7 @@ import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
 import { UTRACE_DETACH } from '../constants/resume-actions.js';
 import { control } from '../kernel/calls/control.js';
-import { moveTo } from './transition.js';
+import { isFixed, moveTo } from './transition.js';
 import { asInteger, taskAndEngine } from './validate.js';
 
 /**
@@ -24,8 +24,15 @@ import { asInteger, taskAndEngine } from './validate.js';
  *   more. Else `-EINPROGRESS` says a callback may still be running: the detach completes
  *   when it finishes; wait with {@link utrace_barrier} before freeing what it uses.
  *
- * @returns `{ ret, engine }`; an accepted DETACH (0 or `-EINPROGRESS`) moves the engine to
- * `'detached'` and revokes the handle passed in. `ret` is:
+ * Accepted states: attached, events-cleared, the engine a callback was given, and an
+ * rcu-only engine before its events are enabled (rule 7). Not a detached engine.
+ *
+ * @param target - the traced task the engine is attached to.
+ * @param engine - the engine handle.
+ * @param action - a resume action, `UTRACE_STOP` to `UTRACE_DETACH`.
+ * @returns `{ ret, engine }`; an accepted DETACH (0 or `-EINPROGRESS`) moves a counted
+ * reference to `'detached'` and revokes the handle passed in (an rcu-only pointer stays
+ * rcu-only, and no call takes it afterwards). `ret` is:
  * - `0`: done;
  * - `-EINPROGRESS`: STOP not yet in effect, or DETACH while a callback may be running;
  * - `-ESRCH`: the engine is detached (a second DETACH gets this), or the task is dead and
@@ -59,7 +66,8 @@ export function utrace_control<E extends any_engine, const A extends number>(
   const act = asInteger(action, 'action', call);
   const record = kernel.useEngine(handle, call);
   const ret = control(kernel, task, record, act);
-  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -115) && handle.state !== 'in-callback';
+  // An RCU-kept pointer or a callback's engine keeps its state (rule 7 refuses the pointer from now on).
+  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -115) && !isFixed(handle.state);
   const next = accepted ? moveTo(handle, 'detached', 'utrace_control(UTRACE_DETACH)') : handle;
   return { ret, engine: next } as unknown as control_result<E, A>;
 }

@@ -6,28 +6,41 @@ import type { any_engine } from '../../types/engine.js';
 import type { engine_get_result } from '../../types/results.js';
 import type { checked_engine } from '../../types/rules.js';
 import { UtraceUsageError } from '../errors.js';
-import { EngineHandle } from '../kernel/engine.js';
+import { CountedRef, EngineHandle } from '../kernel/engine.js';
+import type { Kernel } from '../kernel/kernel.js';
 import { maybeFreeEngine } from '../kernel/lifetime.js';
-import { retag } from './transition.js';
 import { asHandle } from './validate.js';
 
 /**
- * Takes a counted reference on `engine`: it then stays allocated, even detached, until that
- * reference is put. On an `'rcu-only'` engine, call it inside {@link rcu_read_section}: it
- * turns the RCU-kept pointer into a counted, `'attached'` one, or fails with `-ESRCH` when
- * a callback has already detached the engine.
- * @returns `{ ret, engine }`: `ret` 0 with the counted handle, or `-ESRCH` (detached).
- * @throws `UtraceUsageError` for a bad or stale handle.
+ * Takes a counted reference on `engine` and returns it as a new handle, which owes one
+ * {@link utrace_engine_put}: the engine then stays allocated, even detached, until it is put
+ * (after a detach, calls through it return `-ESRCH`; `utrace_barrier` and the put still work).
+ *
+ * Accepted states: an attached or events-cleared handle (the new handle has the same state;
+ * putting one handle does not revoke the other), the engine a callback was given (the new
+ * handle is attached), and an rcu-only engine in the code that attached it, before any of its
+ * events is enabled (SPEC §3 rule 7): the RCU-kept pointer is consumed (the handle passed is
+ * revoked) and the new handle is attached. Not a detached handle.
+ *
+ * @param engine - the handle to take a reference through.
+ * @returns `{ ret, engine }`: `ret` 0 with the new counted handle; or `-ESRCH`, and the handle
+ * passed, when the engine was already detached (by the tracer, a callback, `report_death` or
+ * the reap): no reference was taken.
+ * @throws `UtraceUsageError` for a bad or stale handle, or an rcu-only handle after its events
+ * were enabled (rule 7).
  * @example
  * ```ts
  * import { Kernel, sys, defineOps, utrace_attach_task, utrace_engine_get, utrace_engine_put,
- *   rcu_read_section, IS_ERR, UTRACE_ATTACH_CREATE } from 'utrace';
+ *   utrace_set_events, IS_ERR, UTRACE_ATTACH_CREATE, UTRACE_DETACH, UTRACE_EVENT } from 'utrace';
  * const kernel = new Kernel();
  * const task = kernel.spawn('traced', [sys(1)]);
- * const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, defineOps({}), null);
- * if (!IS_ERR(engine)) {
- *   const r = rcu_read_section(() => utrace_engine_get(engine));
- *   if (r.ret === 0) utrace_engine_put(r.engine);
+ * const ops = defineOps({ report_syscall_entry: () => UTRACE_DETACH }, 'may-detach');
+ * const oneShot = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null);
+ * if (!IS_ERR(oneShot)) {
+ *   const got = utrace_engine_get(oneShot); // before enabling events: oneShot is consumed
+ *   utrace_set_events(task, got.engine, UTRACE_EVENT('SYSCALL_ENTRY'));
+ *   // ... later, in a tracer thread: await utrace_detach_sync(task, got.engine), then put it
+ *   utrace_engine_put(got.engine);
  * }
  * ```
  * @public
@@ -38,18 +51,26 @@ export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E
   const handle = asHandle(engine, call);
   const kernel = handle.record.task.kernel;
   const record = kernel.useEngine(handle, call);
+  // After a detach by anyone, calls through a held reference return -ESRCH (SPEC §3).
   if (record.isDetached) return { ret: -3, engine: handle } as unknown as engine_get_result<E>;
   record.refs += 1;
-  const next = handle.state === 'in-callback' ? new EngineHandle(record, 'attached') : retag(handle, 'attached');
-  return { ret: 0, engine: next } as unknown as engine_get_result<E>;
+  if (handle.state === 'rcu-only') handle.revokedBy = 'utrace_engine_get (it consumed this RCU-kept pointer)';
+  const state = handle.state === 'rcu-only' || handle.state === 'in-callback' ? 'attached' : handle.state;
+  if (kernel.tracing) kernel.log(`utrace_engine_get(${record.name}): ${record.refs} counted reference(s)`);
+  return { ret: 0, engine: new EngineHandle(record, state, new CountedRef()) } as unknown as engine_get_result<E>;
 }
 
 /**
- * Gives up one counted reference on `engine`, or, with none left, the pointer
- * `utrace_attach_task` gave the tracer. When nothing keeps the engine any more (it is
- * detached and unlinked, or was detached by a callback and a grace period passed) it is
- * freed and `ops.release(data)` runs. Putting more than was taken is a `refcount-underflow`
- * failure.
+ * Gives up the counted reference `engine` stands for: the one a CREATE attach of
+ * never-detaching ops, a lookup or a {@link utrace_engine_get} gave. Each counted handle owes
+ * exactly one put (handles a transition returned for it share it). When the engine is
+ * detached and no counted reference is left it is freed, and `ops.release(data)` runs, once.
+ *
+ * Accepted states: attached, events-cleared, detached. Not an rcu-only engine (an RCU-kept
+ * pointer is no reference: putting it is a `refcount-underflow` failure), not the engine a
+ * callback was given. A second put of the same reference is a `refcount-underflow` failure.
+ *
+ * @param engine - a counted handle.
  * @throws `UtraceUsageError` for a bad or stale handle, or the handle a callback was given.
  * @example
  * ```ts
@@ -60,7 +81,7 @@ export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E
  * const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, defineOps({}), null);
  * if (!IS_ERR(engine)) {
  *   const r = utrace_control(task, engine, UTRACE_DETACH);
- *   utrace_engine_put(r.engine);
+ *   utrace_engine_put(r.engine); // the engine is freed here
  * }
  * ```
  * @public
@@ -75,16 +96,22 @@ export function utrace_engine_put<E extends any_engine>(engine: checked_engine<E
       'utrace_engine_put: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned',
     );
   }
-  const kernel = handle.record.task.kernel;
-  const record = kernel.useEngine(handle, call);
-  if (record.refs > 0) {
-    record.refs -= 1;
-  } else if (record.tracerPointer) {
-    record.tracerPointer = false;
-  } else {
-    kernel.fail('refcount-underflow', `utrace_engine_put on ${record.name}, which holds no reference of the tracer's any more`, record.detachedAt ? [record.detachedAt] : []);
+  const kernel: Kernel = handle.record.task.kernel;
+  const record = handle.record;
+  const ref = handle.ref;
+  if (ref === null) {
+    kernel.fail(
+      'refcount-underflow',
+      `utrace_engine_put on ${record.name} through its RCU-kept pointer: a CREATE attach of may-detach ops gives no counted reference, so there is nothing to put; put only the handles utrace_engine_get and lookups return`,
+    );
   }
-  if (kernel.tracing) kernel.log(`utrace_engine_put(${record.name}): ${record.refs} counted, tracer pointer ${record.tracerPointer ? 'kept' : 'given up'}`);
-  if (record.refs === 0 && !record.tracerPointer) handle.revokedBy = 'utrace_engine_put';
+  if (ref.putAt !== null) {
+    kernel.fail('refcount-underflow', `utrace_engine_put on ${record.name}: this counted reference was already put; each counted handle owes exactly one put`, [ref.putAt]);
+  }
+  kernel.useEngine(handle, call);
+  record.refs -= 1;
+  ref.putAt = kernel.stepRef(`utrace_engine_put(${record.name})`);
+  handle.revokedBy = 'utrace_engine_put';
+  if (kernel.tracing) kernel.log(`utrace_engine_put(${record.name}): ${record.refs} counted reference(s) left`);
   maybeFreeEngine(kernel, record);
 }

@@ -20,7 +20,15 @@ function asExaminer(value: unknown, call: string): utrace_examiner {
 /**
  * Prepares to examine a task that this engine keeps stopped: waits until it is off the
  * CPU and records its state for {@link utrace_finish_examine}. Call it after a 0 from
- * `utrace_control(UTRACE_STOP)` or after a callback returned `UTRACE_STOP`. Blocking.
+ * `utrace_control(UTRACE_STOP)` or after a callback returned `UTRACE_STOP`. Blocking: from a
+ * tracer thread only.
+ *
+ * Accepted states: an attached counted reference. Not an rcu-only, events-cleared or detached
+ * engine, not the engine a callback was given.
+ *
+ * @param target - the task to examine.
+ * @param engine - a counted handle of an engine keeping `target` stopped.
+ * @param exam - an examiner from `utrace_examiner_init()`, handed to utrace_finish_examine.
  * @returns
  * - `0`: examine now, then call utrace_finish_examine;
  * - `-EINVAL`: this engine is not keeping the task stopped;
@@ -28,8 +36,27 @@ function asExaminer(value: unknown, call: string): utrace_examiner {
  * - `-EAGAIN`: the task is running, or woke (SIGKILL) while waited for.
  * @example
  * ```ts
- * import { utrace_examiner_init } from 'utrace';
- * const exam = utrace_examiner_init(); // then: await utrace_prepare_examine(task, engine, exam)
+ * import { Kernel, RoundRobinScheduler, sys, defineOps, utrace_attach_task, utrace_set_events,
+ *   utrace_prepare_examine, utrace_finish_examine, utrace_examiner_init, utrace_detach_sync,
+ *   utrace_engine_put, schedule, IS_ERR, UTRACE_ATTACH_CREATE, UTRACE_EVENT, UTRACE_STOP } from 'utrace';
+ * const kernel = new Kernel();
+ * const task = kernel.spawn('traced', [sys(1)]);
+ * const ops = defineOps({ report_syscall_entry: () => UTRACE_STOP }); // stop it at syscall entry
+ * const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null);
+ * if (IS_ERR(engine)) throw new Error('attach failed');
+ * utrace_set_events(task, engine, UTRACE_EVENT('SYSCALL_ENTRY'));
+ * kernel.tracer('tracer', async () => {
+ *   const exam = utrace_examiner_init();
+ *   let ret = await utrace_prepare_examine(task, engine, exam);
+ *   while (ret === -22 || ret === -11) { // not stopped by us yet, or still running
+ *     await schedule();
+ *     ret = await utrace_prepare_examine(task, engine, exam);
+ *   }
+ *   if (ret === 0) console.log(utrace_finish_examine(task, engine, exam)); // 0: what was read holds
+ *   const d = await utrace_detach_sync(task, engine); // detaching resumes the task
+ *   utrace_engine_put(d.engine);
+ * });
+ * await kernel.run(new RoundRobinScheduler());
  * ```
  * @public
  * @category Kernel calls
@@ -50,6 +77,12 @@ export function utrace_prepare_examine<E extends any_engine>(
 /**
  * Ends an examination begun with {@link utrace_prepare_examine}. On any error, discard
  * what was read in between: the task ran (SIGKILL can wake it).
+ *
+ * Accepted states: an attached counted reference.
+ *
+ * @param target - the examined task.
+ * @param engine - the handle given to utrace_prepare_examine.
+ * @param exam - the examiner given to utrace_prepare_examine.
  * @returns `0`, `-EINVAL` (this engine is not keeping the task stopped), `-ESRCH`
  * (detached) or `-EAGAIN` (the task ran since prepare).
  * @example

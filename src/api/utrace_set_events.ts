@@ -7,7 +7,7 @@ import type { set_events_result } from '../../types/results.js';
 import type { checked_engine } from '../../types/rules.js';
 import type { task_struct } from '../../types/task.js';
 import { setEvents } from '../kernel/calls/set-events.js';
-import { retag, stateAfterSet } from './transition.js';
+import { noteEventsEnabled, retag, stateAfterSet } from './transition.js';
 import { asEvents, taskAndEngine } from './validate.js';
 
 /**
@@ -20,6 +20,13 @@ import { asEvents, taskAndEngine } from './validate.js';
  * {@link utrace_set_events_sync}. Adding events never returns `-EINPROGRESS`, nor does a
  * call on the current task.
  *
+ * Accepted states: attached, events-cleared, the engine a callback was given, and an
+ * rcu-only engine in the call that enables its events (rule 7: no call takes that pointer
+ * afterwards). Not a detached engine.
+ *
+ * @param target - the traced task the engine is attached to.
+ * @param engine - the engine handle.
+ * @param events - the event mask, `UTRACE_EVENT(...)` bits or-ed together.
  * @returns `{ ret, engine }` where `ret` is:
  * - `0`: done; after a clear down to nothing (or REAP only) the engine is
  *   `'events-cleared'` and the tracer may free what its callbacks use;
@@ -53,6 +60,7 @@ export function utrace_set_events<E extends any_engine, const Ev extends number>
   const mask = asEvents(events, call);
   const record = kernel.useEngine(handle, call);
   const ret = setEvents(kernel, task, record, mask);
+  noteEventsEnabled(record);
   const next = ret === 0 ? retag(handle, stateAfterSet(mask)) : ret === -3 ? retag(handle, 'detached') : handle;
   return { ret, engine: next } as unknown as set_events_result<E, Ev>;
 }

@@ -12,8 +12,16 @@ import type { Task } from './task.js';
 /** `ENGINE_STOP`: the private flag bit past the events, "this engine keeps the task stopped". @internal */
 export const ENGINE_STOP = 1 << 14;
 
-/** Who detached an engine; decides how long the tracer's pointer stays valid (SPEC §3). @internal */
+/** Who detached an engine: a callback's detach frees it one RCU grace period later (SPEC §3). @internal */
 export type DetachCause = 'tracer' | 'callback' | 'death' | 'reap';
+
+/**
+ * What the ops of an engine claim about `UTRACE_DETACH` (SPEC §3 rule 3): `'never-detaches'`
+ * ops return it from no callback but `report_death`, and a CREATE attach gives the tracer a
+ * counted reference; `'may-detach'` ops may, and a CREATE attach gives an RCU-kept pointer.
+ * @internal
+ */
+export type DetachClaim = 'never-detaches' | 'may-detach';
 
 /**
  * `utrace_detached_ops`: what a detached engine's ops become until the task unlinks it at
@@ -34,10 +42,13 @@ export class EngineRecord {
   ops: utrace_engine_ops<unknown> | null;
   /** Events wanted, plus {@link ENGINE_STOP}. */
   flags = 0;
-  /** Counted references taken with utrace_engine_get or a lookup. */
+  /**
+   * Counted references the tracer holds (SPEC §3, memory rule v2): from a CREATE attach of
+   * never-detaching ops, from each lookup and from each utrace_engine_get. Each owes one put.
+   */
   refs = 0;
-  /** The tracer still holds the pointer utrace_attach_task gave it. */
-  tracerPointer = true;
+  /** Events were enabled (a nonzero mask set): from then on no call takes an RCU-kept pointer (rule 7). */
+  eventsEnabled = false;
   /** On the task's attaching or attached list. */
   linked = true;
   /** Why it was detached, once it was. */
@@ -63,6 +74,8 @@ export class EngineRecord {
     readonly release: ((data: unknown) => undefined) | undefined,
     readonly owner: Module | undefined,
     readonly counters: PercpuCounters | undefined,
+    /** The detach claim of its ops, checked at every callback return. */
+    readonly claim: DetachClaim = 'never-detaches',
   ) {
     this.ops = userOps;
     this.name = `engine#${id}`;
@@ -72,16 +85,16 @@ export class EngineRecord {
   get isDetached(): boolean {
     return this.ops === null || this.ops === DETACHED_OPS;
   }
-
-  /** The tracer's pointer is kept alive only by RCU: a callback detached it and no counted reference is held. */
-  get rcuKept(): boolean {
-    return this.detachedBy === 'callback' && this.refs === 0;
-  }
 }
 
 /**
  * The handle a tracer holds: one engine, seen in one lifecycle state. A call that moves the
  * engine to another state revokes the handle it was given and returns a new one.
+ *
+ * A handle is one of three kinds (SPEC §3, memory rule v2): a counted reference (`counted`,
+ * owes one utrace_engine_put, shared by every handle a transition makes from it); the
+ * RCU-kept pointer of a CREATE attach of may-detach ops (state `'rcu-only'`, owes nothing);
+ * or the handle a callback is given (`'in-callback'`, valid until the callback returns).
  * @internal
  */
 export class EngineHandle {
@@ -91,6 +104,8 @@ export class EngineHandle {
   constructor(
     readonly record: EngineRecord,
     readonly state: engine_state,
+    /** The counted reference this handle stands for, or null for an RCU-kept pointer or a callback's handle. */
+    readonly ref: CountedRef | null = null,
   ) {}
 
   /** The callback table given at attach. */
@@ -107,4 +122,15 @@ export class EngineHandle {
   get flags(): number {
     return this.record.flags & ~ENGINE_STOP;
   }
+}
+
+/**
+ * One counted reference of the tracer's: the handles a transition makes from one another
+ * share it, so putting it through any of them puts it once, and a second put through any of
+ * them is a refcount underflow.
+ * @internal
+ */
+export class CountedRef {
+  /** The step that put it, once put. */
+  putAt: StepRef | null = null;
 }

@@ -58,6 +58,15 @@ export interface CallbackContext {
 
 let kernelIds = 0;
 
+/** The calls that block (SPEC §2), which never take an rcu-only engine (rule 1). */
+const BLOCKING_CALLS: ReadonlySet<string> = new Set([
+  'utrace_barrier',
+  'utrace_prepare_examine',
+  'utrace_set_events_sync',
+  'utrace_clear_events_sync',
+  'utrace_detach_sync',
+]);
+
 /**
  * A simulated kernel. Make tasks with {@link Kernel.spawn}, tracer threads with
  * {@link Kernel.tracer}, data with {@link Kernel.kmalloc}, then {@link Kernel.run} it under
@@ -282,8 +291,10 @@ export class Kernel {
   }
 
   /**
-   * Checks a handle before a call uses its engine: of this kernel, not revoked, not freed,
-   * and not kept only by RCU outside a read-side section.
+   * Checks a handle before a call uses its engine (SPEC §3, memory rule v2): of this kernel,
+   * not revoked, its counted reference not put, not freed; an RCU-kept pointer only before its
+   * engine's events are enabled or it is detached (rule 7), and never in a blocking call
+   * (rule 1); a callback's handle not outside its callback once a callback detached the engine.
    * @internal
    */
   useEngine(handle: EngineHandle, call: string): EngineRecord {
@@ -297,10 +308,30 @@ export class Kernel {
     if (e.freedAt !== null) {
       this.fail('use-after-free', `${call} used ${e.name} after it was freed`, [e.freedAt, ...(e.detachedAt ? [e.detachedAt] : [])]);
     }
-    if (e.rcuKept && this.rcuDepth() === 0 && this.callback?.engine !== e) {
+    if (handle.ref !== null && handle.ref.putAt !== null) {
+      throw new UtraceUsageError(
+        'stale-handle',
+        `${call}: the counted reference behind this handle was put (utrace_engine_put); take another with utrace_engine_get before putting, or look the engine up again`,
+      );
+    }
+    if (handle.state === 'rcu-only') {
+      if (e.eventsEnabled || e.isDetached) {
+        throw new UtraceUsageError(
+          'rule-7',
+          `${call}: rule 7: this is the RCU-kept pointer of ${e.name}, whose ops may detach it, and ${e.isDetached ? 'it was detached' : 'its events were enabled'}: a callback may detach and free it at any time, so no call takes this pointer any more. Take a counted reference with utrace_engine_get right after attaching, before enabling events, and use that; or look the engine up (utrace_attach_task without UTRACE_ATTACH_CREATE, with UTRACE_ATTACH_MATCH_OPS), which gives a counted reference or -ENOENT`,
+        );
+      }
+      if (BLOCKING_CALLS.has(call)) {
+        throw new UtraceUsageError(
+          'rule-1',
+          `${call}: rule 1: a blocking call cannot take an rcu-only engine (an RCU-kept pointer, which a callback's UTRACE_DETACH would free while the call waits); take a counted reference with utrace_engine_get before enabling events, and pass that`,
+        );
+      }
+    }
+    if (handle.state === 'in-callback' && e.detachedBy === 'callback' && e.refs === 0 && this.rcuDepth() === 0 && this.callback?.engine !== e) {
       this.fail(
         'PROVE_RCU',
-        `${call} used ${e.name} outside an RCU read-side section after a callback returned UTRACE_DETACH: the pointer is kept alive only by RCU; take a counted reference with utrace_engine_get inside rcu_read_section before the callback can detach`,
+        `${call} used ${e.name} through the handle a callback was given, outside that callback, after a callback returned UTRACE_DETACH: the pointer is kept alive only by RCU; take a counted reference with utrace_engine_get inside the callback and use that`,
         e.detachedAt ? [e.detachedAt] : [],
       );
     }
@@ -457,11 +488,10 @@ export class Kernel {
   #checkLeaks(): void {
     for (const e of this.engines) {
       if (e.freedAt !== null) continue;
-      const why = e.linked
-        ? `still attached to ${e.task}`
-        : e.refs > 0
-          ? `${e.refs} counted reference(s) never put`
-          : 'the tracer never gave its pointer up with utrace_engine_put';
+      if (e.freePending) continue;
+      const why = e.refs > 0
+        ? `${e.refs} counted reference(s) never put with utrace_engine_put${e.linked ? ` (and still attached to ${e.task})` : ''}`
+        : `still attached to ${e.task}`;
       this.#record('leak', `${e.name} leaked at the end of the run: ${why}`, e.detachedAt ? [e.detachedAt] : []);
       return;
     }

@@ -1,12 +1,12 @@
 /**
- * When an engine is freed (SPEC §3's memory rule) and what runs then.
+ * When an engine is freed (SPEC §3, memory rule v2) and what runs then.
  *
- * - While linked on a task's list, the attachment keeps it.
- * - Detached by the tracer, by `report_death` or at reap: freed when the tracer
- *   has given its pointer up and no counted reference is left.
- * - Detached because another callback returned `UTRACE_DETACH`: freed one RCU grace period
- *   after it is unlinked, unless a counted reference is held; the tracer's own pointer does
- *   not keep it.
+ * - While linked on a task's list, the attachment keeps it (the kernel's implicit reference).
+ * - Each counted reference keeps it: the one a CREATE attach of never-detaching ops gives,
+ *   each lookup's, each `utrace_engine_get`'s. An RCU-kept pointer keeps nothing.
+ * - Once unlinked and unreferenced it is freed, and `release(data)` runs, exactly once:
+ *   at once when the tracer, `report_death` or the reap detached it; one RCU grace period
+ *   later when another callback returned `UTRACE_DETACH` (the thread's RCU-kept pointer).
  * @packageDocumentation
  */
 import type { EngineRecord } from './engine.js';
@@ -19,10 +19,13 @@ export function maybeFreeEngine(kernel: Kernel, engine: EngineRecord): void {
   if (engine.detachedBy === 'callback') {
     engine.freePending = true;
     if (kernel.tracing) kernel.log(`${engine.name} unlinked; freed after the next RCU grace period (call_rcu)`);
-    kernel.rcu.call(() => freeEngine(kernel, engine));
+    kernel.rcu.call(() => {
+      engine.freePending = false;
+      // A lookup cannot find an unlinked engine, so no reference can have been taken since.
+      if (engine.refs === 0) freeEngine(kernel, engine);
+    });
     return;
   }
-  if (engine.tracerPointer) return;
   freeEngine(kernel, engine);
 }
 

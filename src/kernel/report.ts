@@ -64,6 +64,67 @@ export function describeReturn(ret: number): string {
   return extra ? `${action} | 0x${extra.toString(16)}` : action;
 }
 
+/** A description of a returned value that runs none of its code (no toString, no getters). */
+function describeReturned(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+      return String(value);
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+    case 'bigint':
+      return `the bigint ${String(value)}n`;
+    case 'undefined':
+    case 'boolean':
+      return String(value);
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (value === null) return 'null';
+      try {
+        if (value instanceof Promise) return 'a promise (callbacks must be synchronous: they run on the traced thread and must not sleep)';
+      } catch {
+        // A revoked Proxy.
+      }
+      return 'an object';
+  }
+}
+
+/**
+ * Why `value` is no legal return of callback `name` (SPEC rule 4), or null when it is one: a
+ * resume action (0 to UTRACE_DETACH); for `report_syscall_entry` with `UTRACE_SYSCALL_ABORT`
+ * added; for `report_signal` with a signal action and `UTRACE_SIGNAL_HOLD`; for `report_death`
+ * only UTRACE_DETACH or UTRACE_RESUME. Checked on the whole number: nothing is truncated.
+ * @internal
+ */
+export function illegalReturn(name: string, value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    return `${describeReturned(value)}, which is not an action`;
+  }
+  const action = value & UTRACE_RESUME_MASK;
+  const extra = value - action;
+  const legal =
+    action <= UTRACE_DETACH &&
+    (name === 'report_death'
+      ? extra === 0 && (action === UTRACE_DETACH || action === UTRACE_RESUME)
+      : name === 'report_syscall_entry'
+        ? extra === 0 || extra === 0x10
+        : name === 'report_signal'
+          ? extra <= 0x170 && (extra & ~0x1f0) === 0
+          : extra === 0);
+  if (legal) return null;
+  const what =
+    name === 'report_death'
+      ? 'report_death returns only UTRACE_DETACH or UTRACE_RESUME'
+      : name === 'report_syscall_entry'
+        ? 'report_syscall_entry returns a resume action, with UTRACE_SYSCALL_ABORT added or not'
+        : name === 'report_signal'
+          ? 'report_signal returns a resume action with a signal action and UTRACE_SIGNAL_HOLD added or not'
+          : `${name} returns a resume action (UTRACE_STOP to UTRACE_DETACH)`;
+  return `${describeReturned(value)}, which is not a legal value: ${what}`;
+}
+
 /**
  * `start_report`: splice new engines in if any, and take the resume action asked for.
  * @internal
@@ -110,10 +171,17 @@ export function* invoke(
     kernel.oops(`${engine.name} asked for the event of ${name} but its ops have no ${name}`);
   } else {
     const value = callModuleCode(kernel, engine, name, fn, args(handle));
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && (value & UTRACE_RESUME_MASK) <= UTRACE_DETACH) {
-      ret = value;
-    } else if (value !== OOPSED) {
-      kernel.oops(`${name} of ${engine.name} returned ${String(value)}, which is not a valid action; treated as UTRACE_RESUME`);
+    if (value !== OOPSED) {
+      const problem = illegalReturn(name, value);
+      if (problem !== null) {
+        kernel.oops(`${name} of ${engine.name} returned ${problem} (SPEC rule 4); treated as UTRACE_RESUME`);
+      } else if (((value as number) & UTRACE_RESUME_MASK) === UTRACE_DETACH && name !== 'report_death' && engine.claim === 'never-detaches') {
+        kernel.oops(
+          `${name} of ${engine.name} returned UTRACE_DETACH, but its ops claim never to detach (SPEC rule 3): the tracer holds a counted reference it may block on; declare them with defineOps(ops, 'may-detach'). The engine stays attached (treated as UTRACE_RESUME)`,
+        );
+      } else {
+        ret = value as number;
+      }
     }
   }
   kernel.inFlight.delete(engine);

@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import type { attach_state, utrace_engine } from '../../types/engine.js';
-import type { utrace_engine_ops } from '../../types/ops.js';
+import type { defined_ops, detach_claim } from '../../types/ops.js';
 import type { task_struct } from '../../types/task.js';
-import { utrace_attach_task } from '../api/utrace_attach_task.js';
+import { type data_of_ops, utrace_attach_task } from '../api/utrace_attach_task.js';
 import { utrace_set_events } from '../api/utrace_set_events.js';
 import { UTRACE_ATTACH_CREATE } from '../constants/attach-flags.js';
 import { IS_ERR, PTR_ERR } from '../constants/err-ptr.js';
@@ -16,9 +16,10 @@ import { UtraceUsageError } from '../errors.js';
  * Attaches a new engine with `ops` and `data` to each task of `tasks` (`UTRACE_ATTACH_CREATE`)
  * and sets its events to `events`: what a global tracer does at load time, in set-up code.
  *
- * Each engine is the tracer's own pointer, in the state the compiler gives an engine with
- * these ops (`'rcu-only'` when a callback other than `report_death` may detach it); give each
- * up with `utrace_engine_put` when done.
+ * Each engine is what a CREATE attach gives for these ops (SPEC §3, memory rule v2): a counted
+ * reference, which owes one `utrace_engine_put`, for never-detaching ops; an RCU-kept pointer
+ * (`'rcu-only'`), which owes none and no call takes once these events are set (rule 7), for
+ * ops made with `defineOps(ops, 'may-detach')`.
  *
  * @param tasks - the tasks to trace.
  * @param ops - the callbacks, shared by every engine (make them with `defineOps`).
@@ -40,7 +41,7 @@ import { UtraceUsageError } from '../errors.js';
  * @public
  * @category Scenarios
  */
-export function attachEach<const O extends utrace_engine_ops<D>, D>(
+export function attachEach<const O extends defined_ops<any, detach_claim>, D extends data_of_ops<O>>(
   tasks: readonly task_struct[],
   ops: O,
   data: D,
@@ -50,11 +51,11 @@ export function attachEach<const O extends utrace_engine_ops<D>, D>(
     throw new UtraceUsageError('attach-each', `attachEach(tasks, ops, data, events): tasks must be an array of task_struct (Kernel.spawn); got ${tasks === null ? 'null' : typeof tasks}`);
   }
   return tasks.map((task) => {
-    const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
+    const engine = utrace_attach_task<O, D, typeof UTRACE_ATTACH_CREATE>(task, UTRACE_ATTACH_CREATE, ops as never, data);
     if (IS_ERR(engine)) {
       throw new UtraceUsageError('attach-each', `attachEach: utrace_attach_task(${String(task)}) returned ${PTR_ERR(engine)}`);
     }
-    const typed = engine as utrace_engine<attach_state<O>, D, O>;
+    const typed = engine as unknown as utrace_engine<attach_state<O>, D, O>;
     const r = utrace_set_events(task, typed as never, events) as { ret: number };
     if (r.ret !== 0) {
       throw new UtraceUsageError('attach-each', `attachEach: utrace_set_events(${String(task)}) returned ${r.ret}`);

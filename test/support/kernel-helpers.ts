@@ -23,6 +23,7 @@ import {
   type task_struct,
   type utrace_engine,
   type utrace_engine_ops,
+  type defined_ops,
 } from '../../src/index.js';
 import type { EngineHandle, EngineRecord } from '../../src/kernel/engine.js';
 import type { Task } from '../../src/kernel/task.js';
@@ -41,7 +42,7 @@ export const FIRST = 2;
 export type Eng = utrace_engine<any, any, any>;
 
 /** Ops with any data. */
-export type Ops = utrace_engine_ops<any>;
+export type Ops = utrace_engine_ops<any> | defined_ops<any>;
 
 /** One entry of a {@link ScriptedScheduler} script. */
 export type ScriptEntry =
@@ -178,7 +179,9 @@ export function engineOf(result: unknown): Eng {
 
 /** Attaches a new engine with `ops` and sets `events`; asserts both succeed. */
 export function attach(task: task_struct, ops: Ops, events: number, data: unknown = null): Eng {
-  const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, data);
+  // Plain ops (not made by defineOps) are taken as never detaching; pass defineOps(ops,
+  // 'may-detach') for ops whose callbacks detach.
+  const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops as never, data as never);
   if (IS_ERR(engine)) assert.fail(`attach failed: ${PTR_ERR(engine as never)}`);
   const r = utrace_set_events(task, engine as Eng, events);
   assert.equal(r.ret, 0);

@@ -4,7 +4,7 @@
  */
 import { UTRACE_EVENT_INDEX } from '../../constants/events.js';
 import type { utrace_engine_ops } from '../../../types/ops.js';
-import { DETACHED_OPS, EngineRecord } from '../engine.js';
+import { DETACHED_OPS, type DetachClaim, EngineRecord } from '../engine.js';
 import type { Kernel } from '../kernel.js';
 import { PercpuCounters } from '../percpu.js';
 import { EXIT_DEAD, type Task, UtraceState } from '../task.js';
@@ -29,8 +29,8 @@ function find_matching_engine(utrace: UtraceState, flags: number, ops: unknown, 
 }
 
 /**
- * The kernel side of attach. Returns the engine and whether the caller got a counted
- * reference (lookup) rather than its own new pointer (create), or a negative errno.
+ * The kernel side of attach. Returns the engine and whether it was a lookup, or a negative
+ * errno. A lookup, and a CREATE of never-detaching ops, give the caller a counted reference.
  * @internal
  */
 export function attachTask(
@@ -39,6 +39,7 @@ export function attachTask(
   flags: number,
   ops: utrace_engine_ops<unknown> | null | undefined,
   data: unknown,
+  claim: DetachClaim = 'never-detaches',
 ): { engine: EngineRecord; lookup: boolean } | number {
   if ((flags & CREATE) === 0) {
     if (task.utrace === null) return -2;
@@ -72,7 +73,10 @@ export function attachTask(
   }
   const counters = ops.percpu_counters instanceof PercpuCounters ? ops.percpu_counters : undefined;
   const owner = ops.owner as EngineRecord['owner'];
-  const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, ops.release as EngineRecord['release'], owner, counters);
+  const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, ops.release as EngineRecord['release'], owner, counters, claim);
+  // Memory rule v2: never-detaching ops give the caller a counted reference; may-detach ops
+  // an RCU-kept pointer, which is no reference (the attachment's own is `linked`).
+  if (claim === 'never-detaches') engine.refs = 1;
   if (owner !== undefined && counters !== undefined) owner.counters.add(counters);
   kernel.engines.push(engine);
   utrace.attaching.push(engine);

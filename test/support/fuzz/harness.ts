@@ -52,6 +52,7 @@ import {
   type task_struct,
   type TracerHandle,
   type utrace_engine_ops,
+  defineOps,
 } from '../../../src/index.js';
 import type { EngineHandle, EngineRecord } from '../../../src/kernel/engine.js';
 import type { Task } from '../../../src/kernel/task.js';
@@ -237,6 +238,8 @@ interface EngInfo {
   readonly bodies: Body[];
   released: number;
   count: number;
+  /** Counted handles from utrace_engine_get beyond the main one, each owing one put (SPEC §3 v2). */
+  readonly extra: unknown[];
 }
 
 interface TracerState {
@@ -472,7 +475,11 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       return undefined;
     },
   } as unknown as utrace_engine_ops<any>);
-  const opsByKind: Record<OpsKind, utrace_engine_ops<any>> = { 0: makeOps(), 1: makeOps() };
+  // Kind 0 never detaches from a callback but report_death; kind 1 may (SPEC §3 rule 3).
+  const opsByKind: Record<OpsKind, utrace_engine_ops<any>> = {
+    0: defineOps(makeOps() as never) as never,
+    1: defineOps(makeOps() as never, 'may-detach') as never,
+  };
 
   const register = (handle: unknown, data: KBox<{ id: number; calls: number }>, t: TaskInfo, kind: OpsKind, rets: readonly number[], owner: number): EngInfo => {
     const id = data.value.id;
@@ -487,6 +494,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       bodies: [],
       released: 0,
       count: 0,
+      extra: [],
     };
     engines.set(id, E);
     engineList.push(E);
@@ -535,7 +543,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   for (const spec of sc.engines) {
     const t = taskList[spec.task]!;
     const data = newData();
-    const r = utrace_attach_task(t.task, UTRACE_ATTACH_CREATE, opsByKind[spec.opsKind], data);
+    const r = utrace_attach_task(t.task, UTRACE_ATTACH_CREATE, opsByKind[spec.opsKind] as never, data as never);
     if (IS_ERR(r)) {
       // A kernel thread: -EPERM is the documented answer; the data is ours to free.
       check('utrace_attach_task (set-up)', expectAttachCreate(view(t), false, null, false), PTR_ERR(r as never));
@@ -546,6 +554,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const E = register(r, data, t, spec.opsKind, spec.rets, spec.tracer);
     owned[spec.tracer]!.push(E);
     if (spec.opsKind === 1) {
+      // The RCU-kept pointer is consumed: the counted handle becomes the main one.
       const g = utrace_engine_get(E.handle as never);
       check('utrace_engine_get (set-up)', expectGet(E.model, view(t)), g.ret);
       afterGet(E.model, g.ret, clock.step);
@@ -656,20 +665,21 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   const doGet = (E: EngInfo, rcu: boolean): void => {
     const allowed = expectGet(E.model, view(E.task));
+    const rcuPointer = (E.handle as EngineHandle).state === 'rcu-only';
     const r = inRcu(rcu, () => utrace_engine_get(E.handle as never));
     check(`utrace_engine_get(engine ${E.model.id})`, allowed, r.ret);
     afterGet(E.model, r.ret, clock.step);
-    E.handle = r.engine;
+    // Each get gives a new handle owing its own put; one from the RCU-kept pointer replaces it.
+    if (r.ret === 0 && rcuPointer) E.handle = r.engine;
+    else if (r.ret === 0) E.extra.push(r.engine);
   };
 
-  /** Gives up every counted reference and the tracer's pointer, inside a read-side section (the engine may be rcu-only by now). */
+  /** Gives up every counted reference: the extra ones, then the main handle's. */
   const putAll = (E: EngInfo): void => {
     rcu_read_section(() => {
-      while (E.model.refs > 0) {
-        utrace_engine_put(E.handle as never);
-        E.model.refs--;
-      }
+      for (const h of E.extra.splice(0)) utrace_engine_put(h as never);
       utrace_engine_put(E.handle as never);
+      E.model.refs = 0;
       E.model.pointer = false;
       E.model.gone = true;
     });
@@ -724,8 +734,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       if (st !== 'det' && matches(E)) candidates.push({ id: E.model.id, st });
     }
     const r = cmd.viaPid
-      ? utrace_attach_pid(find_get_pid(kernel, t.pid), flags, ops as never, data)
-      : utrace_attach_task(t.task, flags, ops as never, data);
+      ? utrace_attach_pid(find_get_pid(kernel, t.pid), flags, ops as never, data as never)
+      : utrace_attach_task(t.task, flags, ops as never, data as never);
     const got = IS_ERR(r) ? PTR_ERR(r as never) : AN_ENGINE;
     if ((flags & UTRACE_ATTACH_CREATE) !== 0) {
       const exclusive = (flags & UTRACE_ATTACH_EXCLUSIVE) !== 0 ? candidates : null;
@@ -747,7 +757,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       if (!okErr) problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned ${got}; the model allows engine(s) ${exp.ids.join(', ')}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
       return;
     }
-    const foundBox = (r as { data: unknown }).data;
+    const foundBox = (r as unknown as { data: unknown }).data;
     const found = onTask.find((E) => E.data === foundBox);
     if (found === undefined || !exp.ids.includes(found.model.id)) {
       problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned engine ${found?.model.id ?? '?'}; the model allows ${exp.ids.join(', ') || 'none'}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
@@ -798,8 +808,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       case 'put': {
         const E = pickEngine(k, cmd.e);
         const baseline = E?.model.opsKind === 1 ? 1 : 0;
-        if (E && E.model.refs > baseline) {
-          utrace_engine_put(E.handle as never);
+        if (E && E.model.refs > baseline && E.extra.length > 0) {
+          utrace_engine_put(E.extra.pop() as never);
           E.model.refs--;
         }
         return;
