@@ -11,7 +11,9 @@ import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
 import { DEFAULT_DFS_BOUND, makeStrategy, type StrategyOptions } from '../explore/strategy.js';
 import { renderTimelineSvg } from '../explore/timeline-svg.js';
 import { ScheduleDivergedError } from '../sched/replay.js';
+import { ScheduleFormatError } from '../sched/schedule-string.js';
 import { ScenarioBuildError } from '../scenario/execute.js';
+import { UtraceUsageError } from '../errors.js';
 import { CliUsageError, parseCommandLine, USAGE } from './args.js';
 import { formatCount } from './format.js';
 import { formatHeading, formatReport, formatSummary } from './report.js';
@@ -64,6 +66,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (options.help) {
       out(`${USAGE}\n\nScenarios by name: ${knownNames()}`);
       return EXIT.ok;
+    }
+    // Build the strategy once up front, so a bad parameter (a PCT depth of 10^15) is a usage error.
+    try {
+      makeStrategy(options.strategy);
+    } catch (e) {
+      if (e instanceof UtraceUsageError || e instanceof ScheduleFormatError) throw new CliUsageError(e.message);
+      throw e;
     }
     target = await resolveTarget(options.target);
     if (target.group && options.strategy.kind === 'replay') {
