@@ -23,7 +23,9 @@ export {
   type StrategyOptions,
 } from './strategy.js';
 export { DfsStrategy } from './dfs.js';
-export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './shorten.js';
+export {
+  shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, DEFAULT_SHORTEN_STEP_BUDGET, type ShortenOptions, type ShortenResult,
+} from './shorten.js';
 export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, type TimelineTextOptions } from './timeline-text.js';
 export { renderTimelineSvg, type TimelineSvgOptions } from './timeline-svg.js';
 export {

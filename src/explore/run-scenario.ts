@@ -24,14 +24,17 @@ export interface RunScenarioOptions {
   readonly strategy: StrategyOptions;
   /** Stop the search after this many runs (default: no limit). */
   readonly maxExecutions?: number;
-  /** Stop the search after this many seconds (default: no limit). */
+  /**
+   * Stop the search after this many seconds (default: no limit). The shortening of a failing
+   * run gets what the search left of this time, and at least a tenth of it.
+   */
   readonly maxSeconds?: number;
   /**
    * Shorten a failing schedule before showing it (default true). Never done for a `replay`,
    * which must show the very schedule it was given.
    */
   readonly shorten?: boolean;
-  /** Most runs the shortening may make; default that of `shorten` (2000). */
+  /** Most runs the shortening may make; default that of `shorten` (2000). Its steps are bounded by `shorten`'s default step budget. */
   readonly shortenBudget?: number;
   /** Called with the search's progress, at most once per `progressIntervalMs`, as by {@link explore}. */
   readonly onProgress?: (progress: ExploreProgress) => void;
@@ -155,12 +158,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let shortened: ShortenResult | undefined;
   let schedule = result.schedule;
   if (options.shorten !== false && options.strategy.kind !== 'replay') {
-    shortened = await shorten(
-      execute,
-      result.outcome.schedule,
-      failure.check,
-      options.shortenBudget === undefined ? {} : { budget: options.shortenBudget },
-    );
+    // The shortening shares the search's time limit: what the search left of it, or at least a
+    // tenth of it, so that a failure found at the very end still gets a few candidates.
+    const maxSeconds = options.maxSeconds === undefined ? undefined : Math.max(options.maxSeconds - result.elapsedMs / 1000, options.maxSeconds / 10);
+    shortened = await shorten(execute, result.outcome.schedule, failure.check, {
+      ...(options.shortenBudget === undefined ? {} : { budget: options.shortenBudget }),
+      ...(maxSeconds === undefined ? {} : { maxSeconds }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
     schedule = shortened.schedule;
   }
   const outcome = await replayTraced(scenario, schedule);

@@ -8,6 +8,7 @@ import type { task_struct } from '../../types/task.js';
 import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
+import { maxStepsProblem } from '../sched/schedule-string.js';
 import { isPreemption, type Scheduler } from '../sched/scheduler.js';
 import { runningKernel, setRunningKernel, setupRcuDepth } from './current.js';
 import type { EngineHandle, EngineRecord } from './engine.js';
@@ -43,7 +44,10 @@ export interface KernelOptions {
  * @public
  */
 export interface RunOptions {
-  /** Stop with a `step-limit` failure after this many steps (default 100000). */
+  /**
+   * Stop with a `step-limit` failure after this many steps: an integer from 1 to
+   * `MAX_SCHEDULE_STEPS` (10,000,000), so that every schedule replays; default 100000.
+   */
   readonly maxSteps?: number;
 }
 
@@ -89,6 +93,11 @@ export class Kernel {
   /** @internal */ stepIndex = 0;
   /** @internal */ failure: Failure | undefined;
   /** @internal */ allocFailures = 0;
+  /**
+   * What {@link Kernel.run} rethrew because tracer code threw it, so a caller can tell the
+   * tracer's own errors from errors of the run machinery. @internal
+   */
+  tracerError: unknown = undefined;
   /** Callbacks started whose body has not finished, with the step that started them. @internal */
   readonly inFlight = new Map<EngineRecord, StepRef>();
   #nextPid = 1;
@@ -344,10 +353,8 @@ export class Kernel {
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): options must be an object such as { maxSteps: 1000 }, or left out; got ${describeArg(options)}`);
     }
-    const limit: unknown = options.maxSteps;
-    if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {
-      throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): maxSteps must be a positive integer; got ${describeArg(limit)}`);
-    }
+    const stepsProblem = maxStepsProblem(options.maxSteps);
+    if (stepsProblem !== undefined) throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): ${stepsProblem}`);
     if (this.#ran) throw new UtraceUsageError('run-once', 'Kernel.run: a kernel runs once; build a new Kernel for another run');
     if (runningKernel() !== null) {
       throw new UtraceUsageError('one-run-at-a-time', 'Kernel.run: another kernel is running in this process; await its run first');
@@ -408,14 +415,15 @@ export class Kernel {
             `tracer thread ${stalled.name} awaited something that is not a utrace call; tracer threads may block only in utrace calls (utrace_barrier, *_sync, synchronize_rcu, schedule, module_unload)`,
           );
         }
-        if (thread instanceof TracerThread && thread.error !== undefined) {
-          userError = thread.error;
+        if (thread instanceof TracerThread && thread.failed) {
+          userError = tracerError(thread);
+          this.tracerError = userError;
           break;
         }
         this.stepIndex++;
       }
       this.current = null;
-      if (userError !== undefined) throw userError;
+      if (this.tracerError !== undefined) throw userError;
       if (this.failure === undefined) this.#checkLeaks();
       if (this.failure === undefined && this.oopses.length > 0) this.failure = this.oopses[0];
     } finally {
@@ -429,7 +437,8 @@ export class Kernel {
       failure: this.failure,
       schedule,
       preemptions,
-      trace: this.trace,
+      // A copy: calls made after the run (set-up helpers, a stray log) must not change an outcome.
+      trace: this.trace.slice(),
       threads,
     };
   }
@@ -467,6 +476,33 @@ export class Kernel {
 
   #assertSetup(call: string): void {
     if (this.#ran) throw new UtraceUsageError('setup-before-run', `Kernel.${call}: make tasks and tracer threads before run()`);
+  }
+}
+
+/**
+ * What a failed tracer thread makes {@link Kernel.run} reject with: the value thrown when it
+ * is an `Error`, as is; anything else (`undefined`, a string, an object without a prototype)
+ * wrapped in an `Error` naming the thread, with the value as its `cause`.
+ */
+function tracerError(thread: TracerThread): unknown {
+  const value = thread.error;
+  if (value instanceof Error) return value;
+  return new Error(`tracer thread ${thread.name} threw ${describeThrown(value)}, not an Error`, { cause: value });
+}
+
+/** A description of any thrown value that cannot itself throw. @internal */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value === undefined) return 'undefined';
+    if (value === null) return 'null';
+    if (typeof value === 'string') return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}...` : value);
+    if (typeof value === 'object' || typeof value === 'function') {
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+      return Object.getPrototypeOf(value) === null ? 'an object without a prototype' : `an object (${typeof value})`;
+    }
+    return `${typeof value} ${String(value)}`;
+  } catch {
+    return 'a value that cannot be described';
   }
 }
 

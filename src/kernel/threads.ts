@@ -100,7 +100,9 @@ export class TracerThread extends SimThread {
   #park: (() => void) | undefined;
   /** A signal is pending for this thread (it was interrupted). */
   signalPending = false;
-  /** An error the user's code threw, other than a kernel panic. */
+  /** Whether the user's code threw (or its promise rejected) with anything but a kernel panic. */
+  failed = false;
+  /** What the user's code threw when {@link TracerThread.failed}: any value, `undefined` included. */
   error: unknown = undefined;
 
   constructor(
@@ -130,8 +132,8 @@ export class TracerThread extends SimThread {
           result = Promise.reject(e);
         }
         result.then(
-          () => this.#finish(undefined),
-          (e: unknown) => this.#finish(e),
+          () => this.#finish(false, undefined),
+          (e: unknown) => this.#finish(true, e),
         );
       } else {
         const resume = this.#resume;
@@ -170,10 +172,13 @@ export class TracerThread extends SimThread {
     return this.#resume !== undefined;
   }
 
-  #finish(error: unknown): void {
+  #finish(threw: boolean, error: unknown): void {
     this.done = true;
     this.#wait = undefined;
-    if (error !== undefined && !(error instanceof KernelPanic)) this.error = error;
+    if (threw && !(error instanceof KernelPanic)) {
+      this.failed = true;
+      this.error = error;
+    }
     this.#giveUp();
   }
 

@@ -7,6 +7,7 @@
  */
 import { UtraceUsageError } from '../errors.js';
 import type { Kernel, KernelOptions } from '../kernel/kernel.js';
+import { maxStepsProblem } from '../sched/schedule-string.js';
 
 /**
  * What the search over a scenario's schedules is expected to show.
@@ -42,7 +43,10 @@ export interface ScenarioSpec {
   build(kernel: Kernel): void;
   /** Options for every kernel built for this scenario (CPUs, architecture); tracing is the explorer's. */
   readonly kernel?: Omit<KernelOptions, 'trace'>;
-  /** Steps a run may take before it fails with `step-limit`; default the kernel's (100000). */
+  /**
+   * Steps a run may take before it fails with `step-limit`: an integer from 1 to
+   * `MAX_SCHEDULE_STEPS` (10,000,000); default the kernel's (100000).
+   */
   readonly maxSteps?: number;
 }
 
@@ -67,7 +71,8 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  *
  * @throws `UtraceUsageError` (rule `'scenario'`) when the name is not kebab case, the
  * description is empty, `expect` is neither `'unsafe'` nor `'safe'`, `build` is not a
- * function, or `maxSteps` is not a positive integer.
+ * function, or `maxSteps` is not an integer from 1 to `MAX_SCHEDULE_STEPS` (10,000,000), the
+ * same rule as `Kernel.run`'s.
  * @example
  * ```ts
  * import { sys, defineOps, utrace_attach_task, utrace_set_events, IS_ERR, UTRACE_ATTACH_CREATE,
@@ -107,9 +112,8 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
     fail(`scenario ${spec.name}: expect must be 'unsafe' or 'safe', got ${JSON.stringify(spec.expect)}`);
   }
   if (typeof spec.build !== 'function') fail(`scenario ${spec.name}: build must be a function (kernel) => void`);
-  if (spec.maxSteps !== undefined && (!Number.isInteger(spec.maxSteps) || spec.maxSteps < 1)) {
-    fail(`scenario ${spec.name}: maxSteps must be a positive integer, got ${String(spec.maxSteps)}`);
-  }
+  const stepsProblem = maxStepsProblem(spec.maxSteps);
+  if (stepsProblem !== undefined) fail(`scenario ${spec.name}: ${stepsProblem}`);
   const scenario = { ...spec };
   Object.defineProperty(scenario, SCENARIO, { value: true });
   return Object.freeze(scenario) as Scenario;
