@@ -5,7 +5,7 @@
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
 import type { utrace_engine_ops } from '../../types/ops.js';
-import { integerArg } from '../constants/integer-arg.js';
+import { integerArg, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 
 /**
@@ -26,8 +26,16 @@ export function defineOps<const O extends utrace_engine_ops<D>, D = any>(ops: O)
   if (typeof ops !== 'object' || ops === null) {
     throw new UtraceUsageError('bad-ops', 'defineOps: pass an object of callbacks (report_syscall_entry, report_death, ...)');
   }
+  // Every field the kernel will read must be readable: a revoked Proxy or a throwing getter is refused here.
+  readFields(ops, OPS_FIELDS, 'defineOps', 'bad-ops', 'ops');
   return ops;
 }
+
+/** The fields of an ops object the kernel reads. */
+const OPS_FIELDS = [
+  'report_quiesce', 'report_signal', 'report_clone', 'report_jctl', 'report_exec', 'report_syscall_entry',
+  'report_syscall_exit', 'report_exit', 'report_death', 'report_reap', 'release', 'owner', 'percpu_counters',
+] as const;
 
 /**
  * `UTRACE_SYSCALL_ABORT | action` (or `UTRACE_SYSCALL_RUN | action`) for

@@ -12,6 +12,7 @@ import { UtraceUsageError } from '../errors.js';
 import { attachTask } from '../kernel/calls/attach.js';
 import { EngineHandle } from '../kernel/engine.js';
 import { PidRef } from './pid.js';
+import { isInstance } from '../constants/integer-arg.js';
 import { asInteger, asTask, describe } from './validate.js';
 
 /**
@@ -104,10 +105,10 @@ export function utrace_attach_pid<const O extends utrace_engine_ops<D>, D>(
   ops: O,
   data: D,
 ): attach_result<O, D> {
-  if (!(pid instanceof PidRef)) {
+  if (!isInstance(pid, PidRef)) {
     throw new UtraceUsageError('bad-pid', `utrace_attach_pid: pid must come from find_get_pid; got ${describe(pid)}`);
   }
-  const task = pid.kernel.find_task_by_pid(pid.nr);
+  const task = (pid as PidRef).kernel.find_task_by_pid((pid as PidRef).nr);
   if (task === undefined) return ERR_PTR(-3) as attach_result<O, D>;
   return utrace_attach_task(task, flags, ops, data);
 }
