@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
@@ -111,7 +112,7 @@ export class DfsStrategy implements Strategy {
    */
   constructor(bound: number, order: 'earliest-first' | 'deepest-first' = DEFAULT_DFS_ORDER) {
     if (!Number.isInteger(bound) || bound < 0) {
-      throw new UtraceUsageError('bad-option', `DfsStrategy: the preemption bound must be a non-negative integer, got ${String(bound)}`);
+      throw new UtraceUsageError('bad-option', `DfsStrategy: the preemption bound must be a non-negative integer, got ${describeArg(bound)}`);
     }
     if (!ORDERS.includes(order)) {
       throw new UtraceUsageError('bad-option', `DfsStrategy: the order must be 'earliest-first' or 'deepest-first', got ${typeof order === 'string' ? JSON.stringify(order) : typeof order}`);

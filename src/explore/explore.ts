@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { Execute, ExecutionOutcome } from '../sched/execution.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
@@ -140,20 +141,21 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `explore: options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }; got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['strategy', 'maxExecutions', 'maxSeconds', 'onProgress', 'progressIntervalMs', 'signal'], 'explore', 'bad-option') as ExploreOptions;
   if (typeof options.strategy !== 'object' || options.strategy === null) {
     throw new UtraceUsageError('bad-option', `explore: options.strategy must be a strategy or its options, such as { kind: 'dfs', bound: 2 }; got ${options.strategy === null ? 'null' : typeof options.strategy}`);
   }
   const maxExecutions = options.maxExecutions ?? Infinity;
   if (maxExecutions !== Infinity && (!Number.isInteger(maxExecutions) || maxExecutions < 1)) {
-    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${String(maxExecutions)}`);
+    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${describeArg(maxExecutions)}`);
   }
   const maxSeconds = options.maxSeconds ?? Infinity;
   if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) {
-    throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${String(maxSeconds)}`);
+    throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${describeArg(maxSeconds)}`);
   }
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (typeof interval !== 'number' || !(interval >= 0)) {
-    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${String(interval)}`);
+    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${describeArg(interval)}`);
   }
   const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
   const { onProgress, signal } = options;
@@ -240,7 +242,7 @@ function checkFollowed(outcome: unknown, followed: FollowedScheduler, run: numbe
   if (o.status !== 'ok' && o.status !== 'failed') fail(`the outcome's status is ${typeof o.status === 'string' ? JSON.stringify(o.status) : typeof o.status}, not 'ok' or 'failed'`);
   if (o.status === 'failed' && (typeof o.failure !== 'object' || o.failure === null)) fail(`the outcome failed but carries no failure`);
   const schedule = o.schedule;
-  if (!Array.isArray(schedule)) fail(`the outcome's schedule is ${typeof schedule}, not an array of thread ids`);
+  if (!isArray(schedule)) fail(`the outcome's schedule is ${typeof schedule}, not an array of thread ids`);
   const picks = followed.picks;
   const n = followed.length;
   if (schedule!.length !== n) {
@@ -252,5 +254,5 @@ function checkFollowed(outcome: unknown, followed: FollowedScheduler, run: numbe
 }
 
 function isStrategy(value: StrategyOptions | Strategy): value is Strategy {
-  return typeof (value as Partial<Strategy>).next === 'function';
+  return typeof readFields(value, ['next'], 'explore', 'bad-option', 'options.strategy').next === 'function';
 }

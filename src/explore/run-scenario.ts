@@ -10,6 +10,7 @@ import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
 import { scenarioExecute } from '../scenario/execute.js';
 import { isScenario, type Scenario } from '../scenario/scenario.js';
+import { readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { explore, type ExploreProgress, type ExploreResult } from './explore.js';
 import { shorten, type ShortenResult } from './shorten.js';
@@ -138,6 +139,14 @@ export function verdictOf(expect: Scenario['expect'], status: ExploreResult['sta
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioReport> {
   if (!isScenario(scenario)) {
     throw new UtraceUsageError('scenario', 'runScenario(scenario, options): pass a scenario made by defineScenario');
+  }
+  if (typeof options === 'object' && options !== null) {
+    options = readFields(
+      options,
+      ['strategy', 'maxExecutions', 'maxSeconds', 'shorten', 'shortenBudget', 'onProgress', 'progressIntervalMs', 'signal'],
+      'runScenario',
+      'bad-option',
+    ) as RunScenarioOptions;
   }
   if (typeof options !== 'object' || options === null || typeof options.strategy !== 'object' || options.strategy === null) {
     throw new UtraceUsageError('bad-option', `runScenario(scenario, options): options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }`);

@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray, isInstance, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, Execute, ExecutionOutcome } from '../sched/execution.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
@@ -31,13 +32,14 @@ export class GuidedScheduler implements Scheduler {
 
   /**
    * Makes a scheduler that follows `candidate` where it can.
-   * @param candidate - the schedule to follow where it can (not copied; do not change it during the run).
+   * @param candidate - the schedule to follow where it can (copied).
    */
   constructor(candidate: readonly number[]) {
-    if (!Array.isArray(candidate) || !candidate.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
-      throw new UtraceUsageError('bad-option', `GuidedScheduler: candidate must be an array of thread ids (non-negative integers); got ${Array.isArray(candidate) ? 'an array holding something else' : candidate === null ? 'null' : typeof candidate}`);
+    const copy = threadIds(candidate);
+    if (copy === undefined) {
+      throw new UtraceUsageError('bad-option', `GuidedScheduler: candidate must be an array of thread ids (non-negative integers); got ${isArray(candidate) ? 'an array holding something else' : describeArg(candidate)}`);
     }
-    this.#candidate = candidate;
+    this.#candidate = copy;
   }
 
   /** Steps at which the candidate was not followed (its thread could not run, or it had run out). */
@@ -79,6 +81,17 @@ export class GuidedScheduler implements Scheduler {
       this.#preemptionSteps.push(point.step);
     }
     return chosen;
+  }
+}
+
+/** A copy of `value` when it is an array of thread ids (non-negative integers), else `undefined`. */
+function threadIds(value: unknown): number[] | undefined {
+  if (!isArray(value)) return undefined;
+  try {
+    const copy = Array.from(value);
+    return copy.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0) ? (copy as number[]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -194,26 +207,29 @@ export async function shorten(
   if (typeof execute !== 'function') {
     throw new UtraceUsageError('bad-option', `shorten: execute must be a function (scheduler) => Promise<ExecutionOutcome>, such as scenarioExecute(scenario); got ${execute === null ? 'null' : typeof execute}`);
   }
-  if (!Array.isArray(schedule) || !schedule.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
+  const given = threadIds(schedule);
+  if (given === undefined) {
     throw new UtraceUsageError('bad-option', 'shorten: schedule must be the failing run\'s schedule, an array of thread ids (ExecutionOutcome.schedule)');
   }
+  schedule = given;
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `shorten: options must be an object such as { budget: 500 }, or left out; got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['budget', 'stepBudget', 'maxSeconds', 'signal'], 'shorten', 'bad-option') as ShortenOptions;
   const budget = options.budget ?? DEFAULT_SHORTEN_BUDGET;
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${String(budget)}`);
+    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${describeArg(budget)}`);
   }
   const stepBudget = options.stepBudget ?? DEFAULT_SHORTEN_STEP_BUDGET;
   if (!Number.isInteger(stepBudget) || stepBudget < 1) {
-    throw new UtraceUsageError('bad-option', `shorten: stepBudget must be a positive integer, got ${String(stepBudget)}`);
+    throw new UtraceUsageError('bad-option', `shorten: stepBudget must be a positive integer, got ${describeArg(stepBudget)}`);
   }
   const maxSeconds = options.maxSeconds ?? Infinity;
   if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) {
-    throw new UtraceUsageError('bad-option', `shorten: maxSeconds must be a positive number, got ${String(maxSeconds)}`);
+    throw new UtraceUsageError('bad-option', `shorten: maxSeconds must be a positive number, got ${describeArg(maxSeconds)}`);
   }
   const signal = options.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
+  if (signal !== undefined && !isInstance(signal, AbortSignal)) {
     throw new UtraceUsageError('bad-option', 'shorten: signal must be an AbortSignal, or left out');
   }
   const start = performance.now();

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { RandomScheduler } from '../sched/basic.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
@@ -132,6 +133,7 @@ export function makeStrategy(options: StrategyOptions): Strategy {
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay); got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['kind', 'bound', 'order', 'seed', 'depth', 'expectedSteps', 'schedule'], 'makeStrategy', 'bad-option') as StrategyOptions;
   switch (options.kind) {
     case 'dfs':
       return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND, options.order ?? DEFAULT_DFS_ORDER);
@@ -149,7 +151,7 @@ export function makeStrategy(options: StrategyOptions): Strategy {
 }
 
 function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${String(seed)}`);
+  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${describeArg(seed)}`);
 }
 
 /** Endless uniformly random runs, one derived seed per run. */

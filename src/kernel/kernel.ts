@@ -5,7 +5,7 @@
  */
 import type { module_struct, percpu_counters } from '../../types/module.js';
 import type { task_struct } from '../../types/task.js';
-import { describeArg } from '../constants/integer-arg.js';
+import { describeArg, describeThrown, isInstance, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
 import { maxStepsProblem } from '../sched/schedule-string.js';
@@ -17,7 +17,7 @@ import { Module } from './module.js';
 import { KernelPanic } from './panic.js';
 import { PercpuCounters } from './percpu.js';
 import type { ProgramEvent } from './program.js';
-import { checkProgram } from './program-check.js';
+import { checkProgram, isArray } from './program-check.js';
 import { reaperThread } from './reap.js';
 import { Rcu } from './rcu.js';
 import { Task } from './task.js';
@@ -94,6 +94,12 @@ export class Kernel {
   /** @internal */ failure: Failure | undefined;
   /** @internal */ allocFailures = 0;
   /**
+   * Observation points for test harnesses, like tracepoints: `fetch(task, i)` when a task's
+   * thread takes event `i` of its program (`i` = the program's length when it has run out).
+   * @internal
+   */
+  probe: { fetch(task: Task, index: number): void } | undefined;
+  /**
    * What {@link Kernel.run} rethrew because tracer code threw it, so a caller can tell the
    * tracer's own errors from errors of the run machinery. @internal
    */
@@ -113,9 +119,10 @@ export class Kernel {
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('kernel-options', `Kernel: options must be an object such as { nr_cpus: 2 }, or left out; got ${describeArg(options)}`);
     }
+    options = readFields(options, ['nr_cpus', 'trace', 'arch_has_single_step', 'arch_has_block_step'], 'Kernel', 'kernel-options') as KernelOptions;
     const cpus = options.nr_cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {
-      throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${String(cpus)}`);
+      throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${describeArg(cpus)}`);
     }
     this.nr_cpus = cpus;
     this.tracing = options.trace ?? true;
@@ -139,14 +146,15 @@ export class Kernel {
    */
   spawn(comm: string, program: readonly ProgramEvent[], options: { kthread?: boolean } = {}): task_struct {
     this.#assertSetup('spawn');
-    if (typeof comm !== 'string' || !Array.isArray(program)) {
+    if (typeof comm !== 'string' || !isArray(program)) {
       throw new UtraceUsageError('spawn-arguments', 'Kernel.spawn(comm, program): comm is a string and program an array of events (sys, exec, clone, raise, wait, exit)');
     }
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('spawn-arguments', `Kernel.spawn(comm, program, options): options must be an object such as { kthread: true }, or left out; got ${describeArg(options)}`);
     }
-    checkProgram(program, 'Kernel.spawn');
-    return this.createTask(comm, program, null, options.kthread ?? false, true) as unknown as task_struct;
+    const { kthread } = readFields(options, ['kthread'], 'Kernel.spawn', 'spawn-arguments');
+    const events = checkProgram(program, 'Kernel.spawn');
+    return this.createTask(comm, events, null, kthread === true, true) as unknown as task_struct;
   }
 
   /** @internal */
@@ -205,7 +213,7 @@ export class Kernel {
    * Frees tracer data. Freeing twice is a failure.
    */
   kfree(box: KBox<unknown>): void {
-    if (!(box instanceof KBox) || box.kernel !== this) {
+    if (!isInstance(box, KBox) || box.kernel !== this) {
       throw new UtraceUsageError('kfree-argument', 'kfree: pass a KBox made by kmalloc of this kernel');
     }
     const at = this.stepRef(`kfree(${box.label})`);
@@ -347,12 +355,15 @@ export class Kernel {
    * or tracer code threw an error of its own (rethrown as is).
    */
   async run(scheduler: Scheduler, options: RunOptions = {}): Promise<ExecutionOutcome> {
-    if (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.pick !== 'function') {
+    const pickOf = (): unknown => (typeof scheduler === 'object' && scheduler !== null ? readFields(scheduler, ['pick'], 'Kernel.run', 'run-arguments', 'scheduler').pick : undefined);
+    const pick = pickOf();
+    if (typeof pick !== 'function') {
       throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler): pass a Scheduler, an object with pick(point) (RoundRobinScheduler, RandomScheduler, ...); got ${describeArg(scheduler)}`);
     }
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): options must be an object such as { maxSteps: 1000 }, or left out; got ${describeArg(options)}`);
     }
+    options = readFields(options, ['maxSteps'], 'Kernel.run', 'run-arguments') as RunOptions;
     const stepsProblem = maxStepsProblem(options.maxSteps);
     if (stepsProblem !== undefined) throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): ${stepsProblem}`);
     if (this.#ran) throw new UtraceUsageError('run-once', 'Kernel.run: a kernel runs once; build a new Kernel for another run');
@@ -488,22 +499,6 @@ function tracerError(thread: TracerThread): unknown {
   const value = thread.error;
   if (value instanceof Error) return value;
   return new Error(`tracer thread ${thread.name} threw ${describeThrown(value)}, not an Error`, { cause: value });
-}
-
-/** A description of any thrown value that cannot itself throw. @internal */
-export function describeThrown(value: unknown): string {
-  try {
-    if (value === undefined) return 'undefined';
-    if (value === null) return 'null';
-    if (typeof value === 'string') return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}...` : value);
-    if (typeof value === 'object' || typeof value === 'function') {
-      if (value instanceof Error) return `${value.name}: ${value.message}`;
-      return Object.getPrototypeOf(value) === null ? 'an object without a prototype' : `an object (${typeof value})`;
-    }
-    return `${typeof value} ${String(value)}`;
-  } catch {
-    return 'a value that cannot be described';
-  }
 }
 
 /**

@@ -177,7 +177,11 @@ export function* taskMain(kernel: Kernel, task: Task): Step {
   let code = 0;
   let signal = 0;
   const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
-  for (const ev of task.program) {
+  const program = task.program;
+  for (let index = 0; ; index++) {
+    kernel.probe?.fetch(task, index);
+    if (index >= program.length) break;
+    const ev = program[index]!;
     yield woken;
     if (task.fatal) break;
     if (kernel.tracing) kernel.log(`${task} ${describe(ev)}`);

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { UtraceUsageError } from '../errors.js';
-import { describeThrown, Kernel } from '../kernel/kernel.js';
+import { describeThrown, readFields } from '../constants/integer-arg.js';
+import { Kernel } from '../kernel/kernel.js';
 import type { Execute, ExecutionOutcome, ThreadInfo } from '../sched/execution.js';
 import { isPreemption, type Scheduler, type SchedulingPoint } from '../sched/scheduler.js';
 import { isScenario, type Scenario } from './scenario.js';
@@ -114,7 +115,7 @@ export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOpti
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('scenario', 'scenarioExecute(scenario, options): options must be an object such as { trace: true }, or left out');
   }
-  const trace = options.trace ?? false;
+  const trace = (readFields(options, ['trace'], 'scenarioExecute', 'scenario').trace ?? false) as boolean;
   const kernelOptions = { ...scenario.kernel, trace };
   const runOptions = scenario.maxSteps === undefined ? {} : { maxSteps: scenario.maxSteps };
   return async (scheduler: Scheduler): Promise<ExecutionOutcome> => {

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { Kernel, KernelOptions } from '../kernel/kernel.js';
 import { maxStepsProblem } from '../sched/schedule-string.js';
@@ -102,6 +103,9 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
     throw new UtraceUsageError('scenario', `defineScenario: ${what}`);
   };
   if (typeof spec !== 'object' || spec === null) fail('pass an object { name, description, expect, build }');
+  // Read every field once: what is checked is what is kept (no getter answers twice).
+  spec = readFields(spec, ['name', 'description', 'expect', 'build', 'kernel', 'maxSteps'], 'defineScenario', 'scenario', 'spec') as unknown as ScenarioSpec;
+  for (const key of Object.keys(spec)) if ((spec as unknown as Record<string, unknown>)[key] === undefined) delete (spec as unknown as Record<string, unknown>)[key];
   if (typeof spec.name !== 'string' || !NAME.test(spec.name)) {
     fail(`name must be kebab case (lower-case letters, digits, single dashes), got ${JSON.stringify(spec.name)}`);
   }
@@ -129,5 +133,10 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
  * @public
  */
 export function isScenario(value: unknown): value is Scenario {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO] === true;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[SCENARIO] === true;
+  } catch {
+    return false;
+  }
 }

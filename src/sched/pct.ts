@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { SeededRandom } from './prng.js';
 import { MAX_SCHEDULE_STEPS } from './schedule-string.js';
@@ -67,7 +68,7 @@ export class PctScheduler implements Scheduler {
    * `MAX_SCHEDULE_STEPS` (10,000,000).
    */
   constructor(seed: number, depth: number, expectedSteps: number) {
-    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${String(seed)}`);
+    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${describeArg(seed)}`);
     const depthProblem = pctDepthProblem(depth);
     if (depthProblem !== undefined) throw new UtraceUsageError('bad-option', `PctScheduler: ${depthProblem}`);
     const stepsProblem = pctStepsProblem(expectedSteps);

@@ -1,3 +1,4 @@
+import { describeArg, isArray } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 /**
  * The schedule string: a schedule (the thread chosen at each step) written as short,
@@ -90,7 +91,7 @@ export class ScheduleFormatError extends Error {
  * @public
  */
 export function encodeSchedule(schedule: readonly number[]): string {
-  if (!Array.isArray(schedule)) {
+  if (!isArray(schedule)) {
     throw new UtraceUsageError('bad-option', `encodeSchedule: schedule must be an array of thread ids; got ${schedule === null ? 'null' : typeof schedule}`);
   }
   const n = schedule.length;
@@ -103,7 +104,7 @@ export function encodeSchedule(schedule: readonly number[]): string {
     const thread = schedule[i]!;
     if (!Number.isInteger(thread) || thread < 0 || thread > MAX_SCHEDULE_THREAD_ID) {
       throw new UtraceUsageError('bad-option', 
-        `encodeSchedule: step ${i} holds ${String(thread)}, not a thread id (an integer in [0, ${MAX_SCHEDULE_THREAD_ID}])`,
+        `encodeSchedule: step ${i} holds ${describeArg(thread)}, not a thread id (an integer in [0, ${MAX_SCHEDULE_THREAD_ID}])`,
       );
     }
     let j = i + 1;
@@ -133,7 +134,7 @@ export function encodeSchedule(schedule: readonly number[]): string {
  */
 export function decodeSchedule(text: string): number[] {
   if (typeof text !== 'string') {
-    throw new ScheduleFormatError(String(text), `expected a string, got ${typeof text}`);
+    throw new ScheduleFormatError(describeArg(text), `expected a string, got ${typeof text}`);
   }
   const trimmed = text.trim();
   if (!trimmed.startsWith(SCHEDULE_STRING_PREFIX)) {

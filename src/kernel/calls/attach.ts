@@ -3,6 +3,9 @@
  * @packageDocumentation
  */
 import { UTRACE_EVENT_INDEX } from '../../constants/events.js';
+import { describeArg, isInstance, readFields } from '../../constants/integer-arg.js';
+import { UtraceUsageError } from '../../errors.js';
+import { Module } from '../module.js';
 import type { utrace_engine_ops } from '../../../types/ops.js';
 import { DETACHED_OPS, EngineRecord } from '../engine.js';
 import type { Kernel } from '../kernel.js';
@@ -29,6 +32,34 @@ function find_matching_engine(utrace: UtraceState, flags: number, ops: unknown, 
 }
 
 /**
+ * The fields of `ops` the kernel keeps at attach, read once and checked: `owner` a module of
+ * this kernel, `percpu_counters` counters of this kernel, `release` a function (each optional).
+ * A read that throws, or a field of another kind, is a UtraceUsageError (rule `bad-ops`).
+ * @internal
+ */
+export function opsFields(kernel: Kernel, ops: object): { owner: Module | undefined; counters: PercpuCounters | undefined; release: EngineRecord['release'] } {
+  const call = 'utrace_attach_task';
+  const f = readFields(ops, ['owner', 'percpu_counters', 'release'], call, 'bad-ops', 'ops');
+  const bad = (what: string, value: unknown): never => {
+    throw new UtraceUsageError('bad-ops', `${call}: ops.${what}; got ${describeArg(value)}`);
+  };
+  if (f.owner !== undefined && f.owner !== null) {
+    if (!isInstance(f.owner, Module)) bad('owner must be a module made by Kernel.load_module, or left out', f.owner);
+    if ((f.owner as Module).kernelId !== kernel.id) bad('owner is a module of another kernel', f.owner);
+  }
+  if (f.percpu_counters !== undefined && f.percpu_counters !== null) {
+    if (!isInstance(f.percpu_counters, PercpuCounters)) bad('percpu_counters must come from alloc_percpu_counters(kernel), or be left out', f.percpu_counters);
+    if ((f.percpu_counters as PercpuCounters).kernelId !== kernel.id) bad('percpu_counters belong to another kernel', f.percpu_counters);
+  }
+  if (f.release !== undefined && f.release !== null && typeof f.release !== 'function') bad('release must be a function (data) => void, or left out', f.release);
+  return {
+    owner: (f.owner ?? undefined) as Module | undefined,
+    counters: (f.percpu_counters ?? undefined) as PercpuCounters | undefined,
+    release: (f.release ?? undefined) as EngineRecord['release'],
+  };
+}
+
+/**
  * The kernel side of attach. Returns the engine and whether the caller got a counted
  * reference (lookup) rather than its own new pointer (create), or a negative errno.
  * @internal
@@ -48,6 +79,8 @@ export function attachTask(
     return { engine: found, lookup: true };
   }
   if (ops === null || ops === undefined || ops === DETACHED_OPS) return -22;
+  // Read and check the fields the kernel keeps before anything changes (a bad one is refused).
+  opsFields(kernel, ops);
   if (task.kthread) return -1;
   if (task.utrace === null) {
     if (kernel.allocFailures > 0) {
@@ -70,9 +103,8 @@ export function attachTask(
     if (task.exit_state === EXIT_DEAD) return -3;
     task.utrace_flags = REAP;
   }
-  const counters = ops.percpu_counters instanceof PercpuCounters ? ops.percpu_counters : undefined;
-  const owner = ops.owner as EngineRecord['owner'];
-  const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, ops.release as EngineRecord['release'], owner, counters);
+  const { owner, counters, release } = opsFields(kernel, ops);
+  const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, release, owner, counters);
   if (owner !== undefined && counters !== undefined) owner.counters.add(counters);
   kernel.engines.push(engine);
   utrace.attaching.push(engine);

@@ -290,6 +290,16 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   // ---- programs -------------------------------------------------------------------------
   const progByComm = new Map<string, ProgInfo>();
+  // The kernel's probe says when a task's thread takes each event of its program: the lower
+  // bound of that event's reporting passes (and, past the end, the upper bound of the last one's).
+  kernel.probe = {
+    fetch(task, index) {
+      const info = progByComm.get(task.comm);
+      if (info === undefined) return;
+      if (index < info.spec.length) info.fetch[index] = clock.step;
+      else info.done = clock.step;
+    },
+  };
   const occurrences = new Map<number, { prog: ProgInfo; index: number }>();
   let nextOcc = 1000;
   let programCount = 0;
@@ -328,17 +338,6 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       info.ids.push(id);
       if (id >= 0) occurrences.set(id, { prog: info, index });
       return out;
-    });
-    // The task's thread walks its program with for..of: record the step of each fetch, the
-    // lower bound of that event's reporting passes (and the upper bound of the last one's).
-    Object.defineProperty(events, Symbol.iterator, {
-      value: function* (): Generator<ProgramEvent> {
-        for (let i = 0; i < events.length; i++) {
-          info.fetch[i] = clock.step;
-          yield events[i]!;
-        }
-        info.done = clock.step;
-      },
     });
     return events;
   };
