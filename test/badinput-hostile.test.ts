@@ -7,6 +7,9 @@
  * The table this sweep fills is `HOSTILE_ROWS`, shown in docs/reliability.md.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import {
   alloc_percpu_counters, call_rcu, clone, defineOps, ERR_PTR, exec, exit, find_get_pid, IS_ERR, isPreemption, Kernel, kill,
@@ -188,6 +191,41 @@ function checkAnswer(row: HostileRow, label: string, got: HostileAnswer): void {
   row.cleanup?.(got.returned);
 }
 
+/** What each cell got, by call and hostile value, for the table in docs/reliability.md. */
+const answers = new Map<string, string>();
+
+/** Words for an answer in the docs table. */
+function words(row: HostileRow, got: HostileAnswer): string {
+  if ('usage' in got) return `\`${got.usage}\``;
+  if ('error' in got) return got.error;
+  return 'returns' in row ? `\`${String(row.returns)}\`` : 'accepted';
+}
+
+/** The table the sweep fills, as it appears in docs/reliability.md. */
+function hostileTable(): string {
+  const lines = [
+    `| call · parameter | ${HOSTILE.map(([label]) => label).join(' | ')} |`,
+    `| --- | ${HOSTILE.map(() => '---').join(' | ')} |`,
+  ];
+  for (const row of HOSTILE_ROWS) {
+    lines.push(`| \`${row.fn}\` | ${HOSTILE.map(([label]) => answers.get(`${row.fn}\u0000${label}`) ?? '?').join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** docs/reliability.md of the repository above this file (the build, or a copy of it inside build/). */
+const DOC = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'docs/reliability.md'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('docs/reliability.md not found above the test');
+    dir = up;
+  }
+  return join(dir, 'docs/reliability.md');
+})();
+const START = '<!-- hostile-table:start -->';
+const END = '<!-- hostile-table:end -->';
+
 describe('hostile objects in every argument', () => {
   for (const row of HOSTILE_ROWS) {
     for (const [label, make] of HOSTILE) {
@@ -197,14 +235,19 @@ describe('hostile objects in every argument', () => {
         const act = async (): Promise<void> => {
           got = await answer(row, label, fx, make());
         };
+        const record = (): void => void answers.set(`${row.fn}\u0000${label}`, words(row, got!));
         if (row.where === 'setup') {
           await act();
           checkAnswer(row, label, got!);
+          record();
         }
         if (row.usesKernel === true) return;
         const { outcome, entries } = await healthyRun(fx, row.where === 'tracer' ? act : undefined);
         assert.ok(got !== undefined);
-        if (row.where === 'tracer') checkAnswer(row, label, got);
+        if (row.where === 'tracer') {
+          checkAnswer(row, label, got);
+          record();
+        }
         assert.equal(outcome.status, 'ok', `after ${row.fn} with ${label}, the correct calls still work: ${outcome.failure?.message}`);
         assert.equal(entries, 2);
       });
@@ -214,6 +257,21 @@ describe('hostile objects in every argument', () => {
   it('sweeps at least 48 calls with 3 hostile values each', () => {
     assert.ok(HOSTILE_ROWS.length >= 48, `${HOSTILE_ROWS.length} calls`);
     assert.equal(HOSTILE.length, 3);
+  });
+
+  it('docs/reliability.md shows what every cell got (UTRACE_WRITE_DOCS=1 rewrites it)', () => {
+    assert.equal(answers.size, HOSTILE_ROWS.length * HOSTILE.length, 'every cell answered');
+    const table = hostileTable();
+    const doc = readFileSync(DOC, 'utf8');
+    const a = doc.indexOf(START);
+    const b = doc.indexOf(END);
+    assert.ok(a >= 0 && b > a, `docs/reliability.md lacks the ${START} ... ${END} markers`);
+    const shown = doc.slice(a + START.length, b).trim();
+    if (process.env['UTRACE_WRITE_DOCS'] === '1' && shown !== table) {
+      writeFileSync(DOC, `${doc.slice(0, a + START.length)}\n${table}\n${doc.slice(b)}`);
+      return;
+    }
+    assert.equal(shown, table, 'the table in docs/reliability.md and the sweep disagree: run UTRACE_WRITE_DOCS=1 node --test build/test/badinput-hostile.test.js');
   });
 });
 

@@ -332,3 +332,26 @@ describe('utrace-explore: harness errors exit 70, bad parameters 64', () => {
     assert.match(r.stderr, /left a promise rejected with no handler[\s\S]*rejected late/);
   });
 });
+
+describe('a run of many tasks', () => {
+  /** Milliseconds to run `n` tasks of one system call each, the best of two runs. */
+  async function timeTasks(n: number): Promise<number> {
+    let best = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const kernel = new Kernel({ trace: false });
+      for (let i = 0; i < n; i++) kernel.spawn(`t${i}`, [sys(1)]);
+      const started = performance.now();
+      const outcome = await kernel.run(new RoundRobinScheduler(), { maxSteps: 10 * n + 100 });
+      best = Math.min(best, performance.now() - started);
+      assert.equal(outcome.status, 'ok');
+    }
+    return best;
+  }
+
+  it('takes time near linear in the number of threads, not quadratic', async () => {
+    const small = await timeTasks(1500);
+    const large = await timeTasks(6000);
+    // Four times the tasks: about 4x (quadratic would be 16x); room left for a busy machine.
+    assert.ok(large < 10 * Math.max(small, 20), `1,500 tasks: ${small.toFixed(0)} ms; 6,000 tasks: ${large.toFixed(0)} ms`);
+  });
+});

@@ -55,6 +55,19 @@ export function describeThrown(value: unknown): string {
 }
 
 /**
+ * The message of a thrown `Error`, else {@link describeThrown}: never throws, whatever was thrown.
+ * @internal
+ */
+export function thrownMessage(value: unknown): string {
+  try {
+    if (value instanceof Error && typeof value.message === 'string') return value.message;
+  } catch {
+    // a revoked Proxy, or a throwing message getter: described below
+  }
+  return describeThrown(value);
+}
+
+/**
  * Reads the named properties of a caller's object once, into a plain object, so the checks that
  * follow see values and not getters or Proxy traps: a read that throws becomes a
  * UtraceUsageError for `rule`, naming `call` and the property.

@@ -9,7 +9,7 @@ import { describeArg, describeThrown, isInstance, readFields } from '../constant
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
 import { maxStepsProblem } from '../sched/schedule-string.js';
-import { isPreemption, type Scheduler } from '../sched/scheduler.js';
+import type { Scheduler } from '../sched/scheduler.js';
 import { runningKernel, setRunningKernel, setupRcuDepth } from './current.js';
 import type { EngineHandle, EngineRecord } from './engine.js';
 import { KBox } from './kbox.js';
@@ -82,6 +82,8 @@ export class Kernel {
   /** @internal */ readonly arch_has_block_step: boolean;
   /** @internal */ readonly threads: SimThread[] = [];
   /** @internal */ readonly tasks = new Map<number, Task>();
+  /** Tasks that became zombies and are not yet dead (reaped), for `init`'s scan. @internal */
+  readonly zombies = new Set<Task>();
   /** @internal */ readonly engines: EngineRecord[] = [];
   /** @internal */ readonly allocations: KBox<unknown>[] = [];
   /** @internal */ readonly modules: Module[] = [];
@@ -107,6 +109,7 @@ export class Kernel {
   /** Callbacks started whose body has not finished, with the step that started them. @internal */
   readonly inFlight = new Map<EngineRecord, StepRef>();
   #nextPid = 1;
+  #runnable: RunnableSet | undefined;
   #nextEngine = 1;
   #ran = false;
   readonly #reaper: GeneratorThread;
@@ -251,6 +254,11 @@ export class Kernel {
     return this.tasks.get(pid) as unknown as task_struct | undefined;
   }
 
+  /** A task's run state or fatal flag changed: its wait may have ended. @internal */
+  taskChanged(task: Task): void {
+    this.#runnable?.touch(task.thread);
+  }
+
   /** @internal */
   newEngineId(): number {
     return this.#nextEngine++;
@@ -388,12 +396,11 @@ export class Kernel {
       }
     });
     try {
-      const runnable: number[] = [];
+      const runnable = new RunnableSet(this.threads);
+      this.#runnable = runnable;
+      let stepped: SimThread | undefined;
       while (this.failure === undefined) {
-        // Filled in place; the length is set only when it changes (setting it is slow).
-        let n = 0;
-        for (const t of this.threads) if (t.runnable()) runnable[n++] = t.id;
-        if (runnable.length !== n) runnable.length = n;
+        const n = runnable.update(stepped);
         if (n === 0) {
           this.current = null;
           this.#checkDeadlock();
@@ -404,15 +411,17 @@ export class Kernel {
           this.#record('step-limit', `the run did not end within ${maxSteps} steps; raise maxSteps or look for a livelock`);
           break;
         }
-        const point = { step: this.stepIndex, runnable, previous };
-        const chosen = scheduler.pick(point);
-        if (!runnable.includes(chosen)) {
-          throw new UtraceUsageError('scheduler', `scheduler picked thread ${chosen}, which cannot run at step ${this.stepIndex} (runnable: ${runnable.join(', ')})`);
+        const ids = runnable.ids;
+        const point = { step: this.stepIndex, runnable: ids, previous };
+        const chosen: unknown = (pick as Scheduler['pick']).call(scheduler, point);
+        if (typeof chosen !== 'number' || !runnable.has(chosen)) {
+          throw new UtraceUsageError('scheduler', `scheduler picked thread ${describeArg(chosen)}, which cannot run at step ${this.stepIndex} (runnable: ${ids.join(', ')})`);
         }
-        if (isPreemption(point, chosen)) preemptions++;
+        if (previous !== -1 && chosen !== previous && runnable.has(previous)) preemptions++;
         schedule.push(chosen);
         previous = chosen;
         const thread = this.threads[chosen]!;
+        stepped = thread;
         this.current = thread;
         try {
           const pending = thread.step();
@@ -487,6 +496,103 @@ export class Kernel {
 
   #assertSetup(call: string): void {
     if (this.#ran) throw new UtraceUsageError('setup-before-run', `Kernel.${call}: make tasks and tracer threads before run()`);
+  }
+}
+
+/**
+ * The ids of the runnable threads, ascending, kept up to date step by step: a thread that is
+ * steadily runnable (it cannot be made to wait but by its own step) is not asked again until
+ * it steps; only the others (waiting, not yet started) are re-checked at every step. A run of
+ * many tasks then costs time linear in its steps, not steps times threads.
+ */
+class RunnableSet {
+  /** Runnable thread ids, ascending; one array, changed in place. */
+  readonly ids: number[] = [];
+  readonly #member: boolean[] = [];
+  /** Threads that may change state without stepping: re-checked at every step. */
+  readonly #watched: SimThread[] = [];
+  readonly #isWatched: boolean[] = [];
+  /** Task threads waiting on their own state only: re-checked when told, not at every step. */
+  readonly #parked: boolean[] = [];
+  readonly #touched: SimThread[] = [];
+  #known = 0;
+
+  constructor(readonly threads: readonly SimThread[]) {}
+
+  has(id: number): boolean {
+    return this.#member[id] === true;
+  }
+
+  /** The state its wait reads changed: re-check `thread` at the next update. */
+  touch(thread: SimThread | undefined): void {
+    if (thread !== undefined && this.#parked[thread.id] === true) this.#touched.push(thread);
+  }
+
+  /** Brings the set up to date after `stepped` took a step (and new threads appeared); returns its size. */
+  update(stepped: SimThread | undefined): number {
+    const threads = this.threads;
+    while (this.#known < threads.length) this.#classify(threads[this.#known++]!);
+    if (stepped !== undefined) this.#classify(stepped);
+    const touched = this.#touched;
+    for (let i = 0; i < touched.length; i++) {
+      const t = touched[i]!;
+      if (this.#parked[t.id] === true) this.#set(t.id, t.runnable());
+    }
+    touched.length = 0;
+    const watched = this.#watched;
+    for (let i = 0; i < watched.length; ) {
+      const t = watched[i]!;
+      if (this.#isWatched[t.id] !== true) {
+        watched[i] = watched[watched.length - 1]!;
+        watched.pop();
+        continue;
+      }
+      if (t.done || t.steadyRunnable()) {
+        this.#set(t.id, !t.done);
+        this.#isWatched[t.id] = false;
+        watched[i] = watched[watched.length - 1]!;
+        watched.pop();
+        continue;
+      }
+      this.#set(t.id, t.runnable());
+      i++;
+    }
+    return this.ids.length;
+  }
+
+  #classify(t: SimThread): void {
+    this.#parked[t.id] = false;
+    if (t instanceof GeneratorThread && t.waitsOnOwnState) {
+      // Not polled: its task tells the kernel when the state its wait reads changes.
+      this.#parked[t.id] = true;
+      this.#set(t.id, t.runnable());
+      // Dropped from the watched list at its next pass.
+      this.#isWatched[t.id] = false;
+      return;
+    }
+    if (t.done) {
+      this.#set(t.id, false);
+    } else if (t.steadyRunnable()) {
+      this.#set(t.id, true);
+    } else if (this.#isWatched[t.id] !== true) {
+      this.#isWatched[t.id] = true;
+      this.#watched.push(t);
+    }
+  }
+
+  #set(id: number, runnable: boolean): void {
+    if ((this.#member[id] === true) === runnable) return;
+    this.#member[id] = runnable;
+    const ids = this.ids;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (runnable) ids.splice(lo, 0, id);
+    else ids.splice(lo, 1);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EngineRecord } from './engine.js';
 import type { Kernel } from './kernel.js';
+import { thrownMessage } from '../constants/integer-arg.js';
 import { KernelPanic } from './panic.js';
 
 /** What {@link runModuleCode} returns when the code threw (an oops). @internal */
@@ -47,7 +48,7 @@ export function callModuleCode(
     return fn(...args);
   } catch (e) {
     if (e instanceof KernelPanic) throw e;
-    kernel.oops(`${name} of ${engine.name} threw: ${e instanceof Error ? e.message : String(e)}`);
+    kernel.oops(`${name} of ${engine.name} threw: ${thrownMessage(e)}`);
     return OOPSED;
   } finally {
     kernel.callback = saved;

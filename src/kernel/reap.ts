@@ -75,6 +75,7 @@ export function* utrace_maybe_reap(kernel: Kernel, task: Task, utrace: UtraceSta
 export function* release_task(kernel: Kernel, task: Task, reaper: string): Step {
   if (kernel.tracing) kernel.log(`${reaper} reaps ${task}`);
   task.exit_state = EXIT_DEAD;
+  kernel.zombies.delete(task);
   kernel.tasks.delete(task.pid);
   const parent = task.parent;
   if (parent !== null) {
@@ -86,10 +87,15 @@ export function* release_task(kernel: Kernel, task: Task, reaper: string): Step 
 
 /** A zombie that `init` reaps: its parent is gone or was never a task. @internal */
 function orphanZombie(kernel: Kernel): Task | undefined {
-  for (const t of kernel.tasks.values()) {
-    if (t.exit_state === EXIT_ZOMBIE && !t.reaping && (t.parent === null || t.parent.exit_state !== 0)) return t;
+  // The lowest pid among the zombies (not every task: a scan of every task at every step made
+  // a run of many tasks quadratic).
+  let found: Task | undefined;
+  for (const t of kernel.zombies) {
+    if (t.exit_state === EXIT_ZOMBIE && !t.reaping && (t.parent === null || t.parent.exit_state !== 0) && (found === undefined || t.pid < found.pid)) {
+      found = t;
+    }
   }
-  return undefined;
+  return found;
 }
 
 /**

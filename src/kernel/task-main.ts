@@ -136,6 +136,7 @@ function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Ste
   yield;
   task.exit_code = signal !== 0 ? signal : code;
   task.exit_state = EXIT_ZOMBIE;
+  kernel.zombies.add(task);
   task.state = 'dead';
   for (const child of task.children) if (child.exit_state === 0 || child.exit_state === EXIT_ZOMBIE) child.parent = null;
   if (kernel.tracing) kernel.log(`${task} exits (${signal ? `signal ${signal}` : `code ${code}`}); zombie`);
@@ -176,7 +177,7 @@ function describe(ev: ProgramEvent): string {
 export function* taskMain(kernel: Kernel, task: Task): Step {
   let code = 0;
   let signal = 0;
-  const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
+  const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken`, ownStateOnly: true };
   const program = task.program;
   for (let index = 0; ; index++) {
     kernel.probe?.fetch(task, index);

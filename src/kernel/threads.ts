@@ -16,6 +16,11 @@ import { KernelPanic } from './panic.js';
 export interface Wait {
   readonly until: () => boolean;
   readonly what: string;
+  /**
+   * `until()` reads only the waiting task's own run state and fatal flag: the run loop then
+   * re-checks it only when those change (the task tells the kernel), not at every step.
+   */
+  readonly ownStateOnly?: boolean;
 }
 
 /** @internal */
@@ -37,6 +42,11 @@ export abstract class SimThread implements ThreadInfo {
   ) {}
 
   abstract runnable(): boolean;
+  /**
+   * Runnable, and sure to stay so until it takes a step: nothing another thread does can make
+   * it wait. The run loop re-checks only the threads for which this is false.
+   */
+  abstract steadyRunnable(): boolean;
   abstract step(): void | Promise<void>;
   /** What the thread waits for, when it is not runnable. */
   abstract waiting(): string;
@@ -63,6 +73,16 @@ export class GeneratorThread extends SimThread {
   runnable(): boolean {
     if (this.done || !this.canRun()) return false;
     return this.#wait === undefined || this.#wait.until();
+  }
+
+  /** Waits on a condition of its own task's state only (see {@link Wait.ownStateOnly}). */
+  get waitsOnOwnState(): boolean {
+    return !this.done && this.#wait?.ownStateOnly === true && this.canRun();
+  }
+
+  steadyRunnable(): boolean {
+    // canRun (a task started by its parent) never turns false again; a wait comes only from a step.
+    return !this.done && this.#wait === undefined && this.canRun();
   }
 
   step(): void {
@@ -111,6 +131,10 @@ export class TracerThread extends SimThread {
     readonly fn: () => Promise<void>,
   ) {
     super(id, name);
+  }
+
+  steadyRunnable(): boolean {
+    return !this.done && !this.#started;
   }
 
   runnable(): boolean {
