@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { scenario as setEventsFree } from '../examples/set-events-einprogress-free.js';
@@ -27,7 +27,16 @@ import { ScenarioBuildError, scenarioExecute } from '../src/scenario/execute.js'
 import { defineScenario, type Scenario } from '../src/scenario/scenario.js';
 import { lostUpdate, toyExecute } from './support/toy-execute.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root above this file (the build, or a copy of it inside build/). */
+const root = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above the test');
+    dir = up;
+  }
+  return dir;
+})();
 const cli = join(root, 'dist/src/cli/main.js');
 
 /** Asserts that `run` throws or rejects with a UtraceUsageError of `rule` whose message matches `re`. */
