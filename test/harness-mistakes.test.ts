@@ -18,7 +18,10 @@ import { explore } from '../src/explore/explore.js';
 import { makeStrategy } from '../src/explore/strategy.js';
 import { runScenario } from '../src/explore/run-scenario.js';
 import { shorten } from '../src/explore/shorten.js';
-import { Kernel, RoundRobinScheduler, schedule, sys } from '../src/index.js';
+import {
+  defineOps, IS_ERR, Kernel, RoundRobinScheduler, schedule, synchronize_rcu, sys, UTRACE_ATTACH_CREATE, utrace_attach_task,
+  utrace_barrier, utrace_engine_put,
+} from '../src/index.js';
 import type { ExecutionOutcome } from '../src/sched/execution.js';
 import { PctScheduler } from '../src/sched/pct.js';
 import { RandomScheduler } from '../src/sched/basic.js';
@@ -261,6 +264,19 @@ describe('shortening is bounded', () => {
     await usage(() => shorten(execute, failing, 'leak', { stepBudget: 0 }), 'bad-option', /stepBudget/);
     await usage(() => shorten(execute, failing, 'leak', { maxSeconds: -1 }), 'bad-option', /maxSeconds/);
     await usage(() => shorten(execute, failing, 'leak', { signal: {} as AbortSignal }), 'bad-option', /signal/);
+  });
+});
+
+describe('blocking calls outside a tracer thread', () => {
+  it('throw UtraceUsageError blocking-outside-tracer at the call, as docs/reliability.md says (an async caller\'s promise then rejects)', async () => {
+    const kernel = new Kernel();
+    const task = kernel.spawn('t', [sys(1)]);
+    const engine = utrace_attach_task(task, UTRACE_ATTACH_CREATE, defineOps({}), null);
+    assert.ok(!IS_ERR(engine));
+    assert.throws(() => utrace_barrier(task, engine), (e: unknown) => e instanceof UtraceUsageError && e.rule === 'blocking-outside-tracer');
+    assert.throws(() => synchronize_rcu(), (e: unknown) => e instanceof UtraceUsageError && e.rule === 'blocking-outside-tracer');
+    await assert.rejects((async () => utrace_barrier(task, engine))(), (e: unknown) => e instanceof UtraceUsageError && e.rule === 'blocking-outside-tracer');
+    utrace_engine_put(engine);
   });
 });
 
