@@ -82,8 +82,11 @@ export class Kernel {
   /** @internal */ readonly arch_has_block_step: boolean;
   /** @internal */ readonly threads: SimThread[] = [];
   /** @internal */ readonly tasks = new Map<number, Task>();
-  /** Tasks that became zombies and are not yet dead (reaped), for `init`'s scan. @internal */
-  readonly zombies = new Set<Task>();
+  /**
+   * Zombies whose parent is gone, a min-heap by pid, for `init` (entries no longer orphaned
+   * zombies are dropped when they reach the top). @internal
+   */
+  readonly orphans: Task[] = [];
   /** @internal */ readonly engines: EngineRecord[] = [];
   /** @internal */ readonly allocations: KBox<unknown>[] = [];
   /** @internal */ readonly modules: Module[] = [];

@@ -92,10 +92,10 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: 'barrier-does-not-wait',
-    rule: 'utrace_barrier returns without waiting for the callback in progress',
+    rule: 'utrace_barrier returns 0 at once while a callback of the engine is in progress',
     file: 'src/kernel/calls/barrier.js',
-    find: 'until: () => engine.ops === null || (engine.ops === engine.userOps && task.utrace?.reporting !== engine),',
-    replace: 'until: () => true,',
+    find: 'else if (utrace.reporting !== engine) {',
+    replace: 'else if (true) {',
     tests: ['api-lifecycle', 'faults-kernel', 'fuzz-model'],
   },
   {
@@ -115,10 +115,10 @@ export const MUTANTS: readonly Mutant[] = [
     tests: ['api-sync-seeds', 'examples-thread', 'fuzz-model'],
   },
   {
-    id: 'detach-sync-skips-death-wait',
-    rule: 'utrace_detach_sync does not wait for the death report in progress',
+    id: 'detach-sync-returns-during-last-callback',
+    rule: 'utrace_detach_sync returns 0 while the engine\'s last callback still runs',
     file: 'src/kernel/calls/sync.js',
-    find: 'await thread.block({ until: () => task.utrace?.death !== true,',
+    find: 'await thread.block({ until: () => task.utrace?.reporting !== engine,',
     replace: 'await thread.block({ until: () => true,',
     tests: ['api-sync-seeds', 'examples-thread', 'fuzz-model'],
   },
