@@ -243,6 +243,21 @@ describe('shortening is bounded', () => {
     });
   }
 
+  it('keeps only candidates that fail with the same check', async () => {
+    const toy = toyExecute(lostUpdate(10));
+    const alternating = Array.from({ length: 44 }, (_, i) => i % 2);
+    const failing = (await toy(new (await import('../src/sched/replay.js')).ReplayScheduler(alternating))).schedule;
+    // Every run shorter than the given one fails, but with another check: none may be kept.
+    const execute = async (s: Parameters<typeof toy>[0]): Promise<ExecutionOutcome> => {
+      const o = await toy(s);
+      if (o.failure !== undefined && o.schedule.length < failing.length) return { ...o, failure: { ...o.failure, check: 'deadlock' } };
+      return o;
+    };
+    const r = await shorten(execute, failing, 'leak');
+    assert.equal(r.outcome.failure?.check, 'leak');
+    assert.ok(r.steps >= failing.length);
+  });
+
   it('stops at its step budget, its time limit or an abort, and says which', async () => {
     const execute = toyExecute(lostUpdate(10));
     const long = await execute(new RoundRobinScheduler());

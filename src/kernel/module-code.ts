@@ -5,7 +5,7 @@
  */
 import type { EngineRecord } from './engine.js';
 import type { Kernel } from './kernel.js';
-import { thrownMessage } from '../constants/integer-arg.js';
+import { isInstance, thrownMessage } from '../constants/integer-arg.js';
 import { KernelPanic } from './panic.js';
 
 /** What {@link runModuleCode} returns when the code threw (an oops). @internal */
@@ -47,7 +47,7 @@ export function callModuleCode(
   try {
     return fn(...args);
   } catch (e) {
-    if (e instanceof KernelPanic) throw e;
+    if (isInstance(e, KernelPanic)) throw e;
     kernel.oops(`${name} of ${engine.name} threw: ${thrownMessage(e)}`);
     return OOPSED;
   } finally {

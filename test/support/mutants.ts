@@ -184,7 +184,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'src/kernel/kernel.js',
     find: '        if (this.callback !== null) {\n            this.fail(\'might_sleep\'',
     replace: '        if (false) {\n            this.fail(\'might_sleep\'',
-    tests: ['api-misuse', 'kernel-reporting', 'examples-thread'],
+    tests: ['kernel-memory', 'api-misuse'],
   },
   {
     id: 'prove-rcu-off',
