@@ -247,15 +247,19 @@ describe('shortening is bounded', () => {
     const toy = toyExecute(lostUpdate(10));
     const alternating = Array.from({ length: 44 }, (_, i) => i % 2);
     const failing = (await toy(new (await import('../src/sched/replay.js')).ReplayScheduler(alternating))).schedule;
-    // Every run shorter than the given one fails, but with another check: none may be kept.
+    // Every run but the given one fails with another check: none may be kept.
+    const given = encodeSchedule(failing);
+    let others = 0;
     const execute = async (s: Parameters<typeof toy>[0]): Promise<ExecutionOutcome> => {
       const o = await toy(s);
-      if (o.failure !== undefined && o.schedule.length < failing.length) return { ...o, failure: { ...o.failure, check: 'deadlock' } };
-      return o;
+      if (o.failure === undefined || encodeSchedule(o.schedule) === given) return o;
+      others++;
+      return { ...o, failure: { ...o.failure, check: 'deadlock' } };
     };
     const r = await shorten(execute, failing, 'leak');
+    assert.ok(others > 0, 'some candidates failed with the other check');
     assert.equal(r.outcome.failure?.check, 'leak');
-    assert.ok(r.steps >= failing.length);
+    assert.equal(r.schedule, given);
   });
 
   it('stops at its step budget, its time limit or an abort, and says which', async () => {

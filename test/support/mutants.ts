@@ -115,12 +115,12 @@ export const MUTANTS: readonly Mutant[] = [
     tests: ['api-sync-seeds', 'examples-thread', 'fuzz-model'],
   },
   {
-    id: 'detach-sync-returns-during-last-callback',
-    rule: 'utrace_detach_sync returns 0 while the engine\'s last callback still runs',
+    id: 'detach-sync-esrch-as-0',
+    rule: 'utrace_detach_sync returns 0 when the engine is already detached or reaped (not -ESRCH)',
     file: 'src/kernel/calls/sync.js',
-    find: 'await thread.block({ until: () => task.utrace?.reporting !== engine,',
-    replace: 'await thread.block({ until: () => true,',
-    tests: ['api-sync-seeds', 'examples-thread', 'fuzz-model'],
+    find: 'if (ret !== 0)\n        return -3;',
+    replace: 'if (ret !== 0)\n        return 0;',
+    tests: ['api-sync-seeds', 'faults-kernel', 'fuzz-model'],
   },
   {
     id: 'exclusive-never-eexist',
@@ -240,7 +240,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'src/kernel/report.js',
     find: '        else if (value !== OOPSED) {\n            kernel.oops(',
     replace: '        else if (value !== OOPSED) {\n            ret = UTRACE_DETACH;\n            kernel.oops(',
-    tests: ['kernel-reporting', 'faults-kernel'],
+    tests: ['hostile-callbacks', 'kernel-reporting'],
   },
   {
     id: 'explore-trusts-execute',
@@ -280,7 +280,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'src/explore/shorten.js',
     find: "if (tried.outcome.status === 'failed' && failure?.check === check && smaller(tried, best)) {",
     replace: "if (tried.outcome.status === 'failed' && smaller(tried, best)) {",
-    tests: ['explore-shorten'],
+    tests: ['harness-mistakes', 'explore-shorten'],
   },
   {
     id: 'max-steps-not-capped',
