@@ -91,12 +91,19 @@ const started = Date.now();
 try {
   // The unmutated copy must pass the files the mutants name first, or a kill would mean nothing.
   const baseline = [...new Set(chosen.flatMap((m) => m.tests))];
-  for (const file of baseline) {
-    if (!passes(file).passed) {
-      console.error(`mutants: ${file}.test.js fails without any mutant; fix the build first`);
-      process.exit(2);
-    }
+  const broken = baseline.find((file) => !passes(file).passed);
+  if (broken !== undefined) {
+    // Not process.exit: the copy of the build is removed below.
+    console.error(`mutants: ${broken}.test.js fails without any mutant; fix the build first`);
+    process.exitCode = 2;
+  } else {
+    run();
   }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function run(): void {
   const results: Result[] = [];
   for (const m of chosen) {
     const r = runMutant(m);
@@ -123,6 +130,4 @@ try {
     console.log('mutants: wrote the report into docs/reliability.md');
   }
   process.exitCode = killed === results.length ? 0 : 1;
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }
