@@ -191,7 +191,7 @@ describe('defineOps refuses hostile ops with a UtraceUsageError (never a raw Typ
     ['a callback that is not a function', { report_exec: 5 }, undefined, /ops.report_exec must be a function/],
     ['a misspelt callback', { report_syscal_entry: () => UTRACE_RESUME }, undefined, /ops has a member "report_syscal_entry"/],
     ['an owner that is no module', { owner: { name: 'm', state: 'live' } }, undefined, /ops.owner must be a module made by Kernel.load_module/],
-    ['percpu_counters that are no counters', { percpu_counters: { nr_cpus: 2, sum: () => 0 } }, undefined, /ops.percpu_counters must be made by Kernel.alloc_percpu_counters/],
+    ['percpu_counters that are no counters', { percpu_counters: { nr_cpus: 2, sum: () => 0 } }, undefined, /ops.percpu_counters must come from alloc_percpu_counters/],
     [
       'owner and percpu_counters of different kernels',
       { owner: kernel.load_module('m'), percpu_counters: other.alloc_percpu_counters() },

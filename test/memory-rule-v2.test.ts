@@ -257,6 +257,31 @@ describe('memory rule v2: the RCU-kept pointer (SPEC §3, rules 1 and 7)', () =>
   });
 });
 
+describe('the engine a callback is given (PROVE_RCU)', () => {
+  it('kept past its callback and used outside any RCU read-side section after the callback detached: PROVE_RCU', async () => {
+    const { kernel, task } = setup();
+    let kept: unknown;
+    const ops = defineOps(
+      {
+        report_syscall_entry: (_action: number, engine) => {
+          kept = engine;
+          return UTRACE_DETACH;
+        },
+      },
+      'may-detach',
+    );
+    const pointer = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null));
+    assert.equal(utrace_set_events(task, pointer, ENTRY).ret, 0);
+    kernel.tracer('tracer', async () => {
+      utrace_set_events(task, kept as Eng, 0);
+    });
+    // The traced task runs until its callback has detached the engine; then the tracer uses the
+    // kept handle, before any grace period could free the engine.
+    const failure = assertFailed(await kernel.run(script(runUntil(FIRST, () => rec(pointer).isDetached), runUntil(TRACER, () => false, 1))), 'PROVE_RCU');
+    assert.match(failure.message, /through the handle a callback was given, outside that callback/);
+  });
+});
+
 describe('the detach claim is enforced at run time (SPEC §3 rule 3)', () => {
   it('a never-detaches engine whose callback returns UTRACE_DETACH is an oops at once naming the callback; the engine stays attached', async () => {
     const { kernel, task } = setup();

@@ -6,7 +6,7 @@
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
 import type { defined_ops_result, detach_claim, utrace_engine_ops } from '../../types/ops.js';
-import { integerArg } from '../constants/integer-arg.js';
+import { integerArg, isArray, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
@@ -74,14 +74,6 @@ function isAsync(fn: (...a: never[]) => unknown): boolean {
  * Checks `ops` and makes the frozen copy the kernel keeps: every member read once, here, so
  * a getter, a Proxy trap or a later change cannot give the kernel something else.
  */
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false; // a revoked Proxy: listing its members fails below
-  }
-}
-
 function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
   if (typeof ops !== 'object' || ops === null || isArray(ops)) {
     throw new UtraceUsageError('bad-ops', `${call}: ops must be an object of callbacks (report_syscall_entry, report_death, ...) made by defineOps; got ${describeValue(ops)}`);
@@ -119,14 +111,14 @@ function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
     }
   }
   const owner = copy['owner'];
-  if (owner !== undefined && !(owner instanceof Module)) {
+  if (owner !== undefined && !isInstance(owner, Module)) {
     throw new UtraceUsageError('bad-ops', `${call}: ops.owner must be a module made by Kernel.load_module (or left out); got ${describeValue(owner)}`);
   }
   const counters = copy['percpu_counters'];
-  if (counters !== undefined && !(counters instanceof PercpuCounters)) {
-    throw new UtraceUsageError('bad-ops', `${call}: ops.percpu_counters must be made by Kernel.alloc_percpu_counters (or left out); got ${describeValue(counters)}`);
+  if (counters !== undefined && !isInstance(counters, PercpuCounters)) {
+    throw new UtraceUsageError('bad-ops', `${call}: ops.percpu_counters must come from alloc_percpu_counters(kernel) (or left out); got ${describeValue(counters)}`);
   }
-  if (owner instanceof Module && counters instanceof PercpuCounters && owner.kernelId !== counters.kernelId) {
+  if (isInstance(owner, Module) && isInstance(counters, PercpuCounters) && (owner as Module).kernelId !== (counters as PercpuCounters).kernelId) {
     throw new UtraceUsageError('bad-ops', `${call}: ops.owner and ops.percpu_counters belong to different kernels; make both with the kernel the engine is attached in`);
   }
   return copy;

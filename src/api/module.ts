@@ -3,16 +3,17 @@
  * @packageDocumentation
  */
 import type { module_struct, percpu_counters } from '../../types/module.js';
+import { isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { runningKernel } from '../kernel/current.js';
 import { Module } from '../kernel/module.js';
 import { Kernel as KernelClass, type Kernel } from '../kernel/kernel.js';
 
 function asModule(value: unknown, call: string): Module {
-  if (!(value instanceof Module)) {
+  if (!isInstance(value, Module)) {
     throw new UtraceUsageError('bad-module', `${call}: pass a module made by Kernel.load_module`);
   }
-  return value;
+  return value as Module;
 }
 
 /**
@@ -94,6 +95,6 @@ function unload(kernel: Kernel, m: Module): void {
  * @category Kernel calls
  */
 export function alloc_percpu_counters(kernel: Kernel): percpu_counters {
-  if (!(kernel instanceof KernelClass)) throw new UtraceUsageError('bad-kernel', 'alloc_percpu_counters(kernel): pass a Kernel');
+  if (!isInstance(kernel, KernelClass)) throw new UtraceUsageError('bad-kernel', 'alloc_percpu_counters(kernel): pass a Kernel');
   return kernel.alloc_percpu_counters();
 }

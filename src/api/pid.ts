@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import type { pid_struct } from '../../types/task.js';
+import { isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { Kernel } from '../kernel/kernel.js';
 
@@ -27,7 +28,7 @@ export class PidRef implements pid_struct {
  * @category Kernel calls
  */
 export function find_get_pid(kernel: Kernel, nr: number): pid_struct {
-  if (!(kernel instanceof Kernel) || !Number.isInteger(nr)) {
+  if (!isInstance(kernel, Kernel) || !Number.isInteger(nr)) {
     throw new UtraceUsageError('bad-pid', 'find_get_pid(kernel, nr): pass a Kernel and an integer pid');
   }
   return new PidRef(kernel, nr);

@@ -14,6 +14,7 @@ import { CountedRef, EngineHandle } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
 import { opsForAttach } from './define-ops.js';
 import { PidRef } from './pid.js';
+import { isInstance } from '../constants/integer-arg.js';
 import { asInteger, asTask, describe } from './validate.js';
 
 /**
@@ -170,10 +171,10 @@ export function utrace_attach_pid<const O extends defined_ops<any, detach_claim>
   ops: consistent_ops<O>,
   data: D,
 ): attach_result<O, D, F> {
-  if (!(pid instanceof PidRef)) {
+  if (!isInstance(pid, PidRef)) {
     throw new UtraceUsageError('bad-pid', `utrace_attach_pid: pid must come from find_get_pid; got ${describe(pid)}`);
   }
-  const task = pid.kernel.find_task_by_pid(pid.nr);
+  const task = (pid as PidRef).kernel.find_task_by_pid((pid as PidRef).nr);
   if (task === undefined) return ERR_PTR(-3) as attach_result<O, D, F>;
   return attach(task, flags, ops, data, 'utrace_attach_pid') as attach_result<O, D, F>;
 }

@@ -11,7 +11,13 @@ import { finishExamine, prepareExamine, type utrace_examiner } from '../kernel/c
 import { taskAndEngine } from './validate.js';
 
 function asExaminer(value: unknown, call: string): utrace_examiner {
-  if (typeof value !== 'object' || value === null || !('ncsw' in value) || !('state' in value)) {
+  let ok = false;
+  try {
+    ok = typeof value === 'object' && value !== null && 'ncsw' in value && 'state' in value;
+  } catch {
+    ok = false; // a revoked Proxy, or a throwing has trap
+  }
+  if (!ok) {
     throw new UtraceUsageError('bad-examiner', `${call}: pass an examiner made by utrace_examiner_init()`);
   }
   return value as utrace_examiner;

@@ -3,6 +3,7 @@
  * `UtraceUsageError` naming the rule and the fix, never a stray TypeError from inside.
  * @packageDocumentation
  */
+import { describeObject, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { EngineHandle } from '../kernel/engine.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -10,18 +11,18 @@ import { Task } from '../kernel/task.js';
 
 /** The task behind a `task_struct` argument. @internal */
 export function asTask(value: unknown, call: string): Task {
-  if (!(value instanceof Task)) {
+  if (!isInstance(value, Task)) {
     throw new UtraceUsageError('bad-task', `${call}: the task argument must be a task_struct made by a Kernel (Kernel.spawn, find_task_by_pid); got ${describe(value)}`);
   }
-  return value;
+  return value as Task;
 }
 
 /** The handle behind an engine argument. @internal */
 export function asHandle(value: unknown, call: string): EngineHandle {
-  if (!(value instanceof EngineHandle)) {
+  if (!isInstance(value, EngineHandle)) {
     throw new UtraceUsageError('bad-engine', `${call}: the engine argument must be an engine returned by utrace_attach_task or a call on it; got ${describe(value)}`);
   }
-  return value;
+  return value as EngineHandle;
 }
 
 /** The task and engine of a call, checked to belong together. @internal */
@@ -54,13 +55,14 @@ export function asInteger(value: unknown, what: string, call: string): number {
   return value;
 }
 
-/** A short description of a bad value for messages. @internal */
+/** A short description of a bad value for messages; never throws, whatever the value. @internal */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  if (typeof value === 'object') return describeObject(value);
   return typeof value;
 }
+

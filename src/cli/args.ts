@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
 import { DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, type StrategyOptions } from '../explore/strategy.js';
 import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
+import { MAX_PCT_DEPTH } from '../sched/pct.js';
 
 /**
  * Runs a random or PCT search makes when neither `--max-executions` nor `--max-seconds` is
@@ -282,7 +283,7 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
       strategy = {
         kind: 'pct',
         seed: integer(v.seed, '--seed', -0x80000000, 0x7fffffff) ?? 1,
-        depth: integer(v.depth, '--depth', 1, 1000) ?? DEFAULT_PCT_DEPTH,
+        depth: integer(v.depth, '--depth', 1, MAX_PCT_DEPTH) ?? DEFAULT_PCT_DEPTH,
       };
       break;
     default: {

@@ -13,8 +13,9 @@ import { renderTimelineSvg } from '../explore/timeline-svg.js';
 import { renderTimelineText } from '../explore/timeline-text.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import { ReplayScheduler, ScheduleDivergedError } from '../sched/replay.js';
-import { decodeSchedule } from '../sched/schedule-string.js';
+import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
 import { ScenarioBuildError, scenarioExecute } from '../scenario/execute.js';
+import { UtraceUsageError } from '../errors.js';
 import { CliUsageError, parseCommandLine, USAGE } from './args.js';
 import { formatCount } from './format.js';
 import { formatHeading, formatReport, formatSummary } from './report.js';
@@ -104,6 +105,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (options.version) {
       out(`utrace-explore ${packageVersion()}`);
       return EXIT.ok;
+    }
+    // Build the strategy once up front, so a bad parameter (a PCT depth of 10^15) is a usage error.
+    try {
+      makeStrategy(options.strategy);
+    } catch (e) {
+      if (e instanceof UtraceUsageError || e instanceof ScheduleFormatError) throw new CliUsageError(e.message);
+      throw e;
     }
     target = await resolveTarget(options.target);
     if (target.group && options.strategy.kind === 'replay') {

@@ -22,6 +22,20 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
+// Scenario code may leave a promise rejected with nobody to handle it (an async callback whose
+// promise rejects after the run, say): report it and exit as a software error instead of crashing
+// after a result was printed.
+process.on('unhandledRejection', (reason) => {
+  let text: string;
+  try {
+    text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  } catch {
+    text = 'a value that cannot be printed';
+  }
+  process.stderr.write(`utrace-explore: scenario code left a promise rejected with no handler (the result above may not hold): ${text}\n`);
+  process.exitCode = EXIT.software;
+});
+
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: process.stdout,

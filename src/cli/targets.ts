@@ -73,6 +73,13 @@ export async function resolveTarget(name: string): Promise<Target> {
     throw new CliUsageError(`scenario module ${path} failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }
   const scenarios = scenariosOf(module);
+  const names = new Set<string>();
+  for (const s of scenarios) {
+    if (names.has(s.name)) {
+      throw new CliUsageError(`scenario module ${path} exports two scenarios named ${JSON.stringify(s.name)}: give each its own name, so a printed replay command names one`);
+    }
+    names.add(s.name);
+  }
   if (scenarios.length === 0) {
     throw new CliUsageError(
       `scenario module ${path} exports no scenario: export one made with defineScenario (as the default export, or a named one)`,

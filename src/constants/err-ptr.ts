@@ -47,7 +47,12 @@ export function ERR_PTR<E extends number>(error: E): err_ptr<E> {
  * @category Constants
  */
 export function IS_ERR<T>(ptr: T): ptr is Extract<T, err_ptr<number>> {
-  return typeof ptr === 'object' && ptr !== null && typeof (ptr as { err_ptr?: unknown }).err_ptr === 'number';
+  if (typeof ptr !== 'object' || ptr === null) return false;
+  try {
+    return typeof (ptr as { err_ptr?: unknown }).err_ptr === 'number';
+  } catch {
+    return false; // a revoked Proxy or a throwing getter is no error value
+  }
 }
 
 /**

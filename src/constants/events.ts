@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { utrace_event_bit, utrace_event_name } from '../../types/events.js';
+import { describeArg } from './integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 
 /**
@@ -76,11 +77,11 @@ export const _UTRACE_NEVENTS: 14 = 14;
  * @category Constants
  */
 export function UTRACE_EVENT<N extends utrace_event_name>(name: N): utrace_event_bit<N> {
-  const index = (UTRACE_EVENT_INDEX as Record<string, number>)[name as string];
+  const index = typeof name === 'string' ? (UTRACE_EVENT_INDEX as Record<string, number>)[name] : undefined;
   if (typeof index !== 'number' || !Object.hasOwn(UTRACE_EVENT_INDEX, name)) {
     throw new UtraceUsageError(
       'event-name',
-      `UTRACE_EVENT: ${String(name)} is not an event name; use one of ${Object.keys(UTRACE_EVENT_INDEX).join(', ')}`,
+      `UTRACE_EVENT: ${typeof name === 'string' ? name : describeArg(name)} is not an event name; use one of ${Object.keys(UTRACE_EVENT_INDEX).join(', ')}`,
     );
   }
   return (1 << index) as utrace_event_bit<N>;

@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
@@ -20,6 +21,13 @@ import { ChoiceTree } from './choice-tree.js';
 import type { Strategy } from './strategy.js';
 
 const INITIAL_CAPACITY = 256;
+
+/** What a replayed prefix that does not replay means, and what to look for. */
+const NONDETERMINISM =
+  'The simulation is not deterministic given its schedule: the same choices led somewhere else. A ' +
+  "scenario's build and tracer threads must depend only on the kernel they are given and on the " +
+  'schedule (not on Math.random, the clock, or state kept from one run to the next), and an ' +
+  'Execute must build a fresh simulation for every run';
 const ORDERS: readonly string[] = ['earliest-first', 'deepest-first'];
 
 /**
@@ -105,7 +113,7 @@ export class DfsStrategy implements Strategy {
    */
   constructor(bound: number, order: 'earliest-first' | 'deepest-first' = DEFAULT_DFS_ORDER) {
     if (!Number.isInteger(bound) || bound < 0) {
-      throw new UtraceUsageError('bad-option', `DfsStrategy: the preemption bound must be a non-negative integer, got ${String(bound)}`);
+      throw new UtraceUsageError('bad-option', `DfsStrategy: the preemption bound must be a non-negative integer, got ${describeArg(bound)}`);
     }
     if (!ORDERS.includes(order)) {
       throw new UtraceUsageError('bad-option', `DfsStrategy: the order must be 'earliest-first' or 'deepest-first', got ${typeof order === 'string' ? JSON.stringify(order) : typeof order}`);
@@ -190,8 +198,7 @@ export class DfsStrategy implements Strategy {
     if (this.#length < this.#prefix) {
       throw new UtraceUsageError('strategy-protocol', 
         `DfsStrategy: the run ended after ${this.#length} steps (schedule of ${outcome.schedule.length}) while ` +
-          `replaying a prefix of ${this.#prefix} steps that an earlier run took; the simulation is not ` +
-          'deterministic given its schedule',
+          `replaying a prefix of ${this.#prefix} steps that an earlier run took. ${NONDETERMINISM}`,
       );
     }
     const tree = this.#tree;
@@ -226,8 +233,7 @@ export class DfsStrategy implements Strategy {
       if (this.#choices[step] !== allowed || this.#fingerprint[step] !== fingerprint) {
         throw new UtraceUsageError('strategy-protocol', 
           `DfsStrategy: step ${step} offers runnable threads [${runnable.join(', ')}] after thread ${previous}, ` +
-            'which differs from an earlier run with the same schedule prefix; the simulation is not ' +
-            'deterministic given its schedule',
+            `which differs from an earlier run with the same schedule prefix. ${NONDETERMINISM}`,
         );
       }
       choice = this.#chosen[step]!;

@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { Execute, ExecutionOutcome } from '../sched/execution.js';
+import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
 import { makeStrategy } from './strategy.js';
 import type { Strategy, StrategyOptions } from './strategy.js';
@@ -114,7 +116,10 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 200;
  *
  * The same strategy options run the same sequence of schedules against a deterministic
  * simulation, so a result is reproducible. Errors thrown by `execute` or by the strategy (a
- * diverged replay, for one) reject the returned promise. The loop lets the event loop turn at
+ * diverged replay, a nondeterministic scenario) reject the returned promise. After each run
+ * the search checks that `execute` kept its contract: it returned an outcome whose schedule is
+ * exactly the choices the scheduler it was given made; otherwise the promise rejects with a
+ * `UtraceUsageError` (rule `'execute-contract'`), never with a result the runs did not earn. The loop lets the event loop turn at
  * every progress interval, so timers and signal handlers keep working during a long run.
  *
  * @example
@@ -144,20 +149,21 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `explore: options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }; got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['strategy', 'maxExecutions', 'maxSeconds', 'onProgress', 'progressIntervalMs', 'signal'], 'explore', 'bad-option') as ExploreOptions;
   if (typeof options.strategy !== 'object' || options.strategy === null) {
     throw new UtraceUsageError('bad-option', `explore: options.strategy must be a strategy or its options, such as { kind: 'dfs', bound: 2 }; got ${options.strategy === null ? 'null' : typeof options.strategy}`);
   }
   const maxExecutions = options.maxExecutions ?? Infinity;
   if (maxExecutions !== Infinity && (!Number.isInteger(maxExecutions) || maxExecutions < 1)) {
-    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${String(maxExecutions)}`);
+    throw new UtraceUsageError('bad-option', `explore: maxExecutions must be a positive integer or Infinity, got ${describeArg(maxExecutions)}`);
   }
   const maxSeconds = options.maxSeconds ?? Infinity;
   if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) {
-    throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${String(maxSeconds)}`);
+    throw new UtraceUsageError('bad-option', `explore: maxSeconds must be a positive number, got ${describeArg(maxSeconds)}`);
   }
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (typeof interval !== 'number' || !(interval >= 0)) {
-    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${String(interval)}`);
+    throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${describeArg(interval)}`);
   }
   const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
   const { onProgress, signal } = options;
@@ -177,7 +183,9 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
     if (signal?.aborted === true) return { status: 'limit', limit: 'aborted', ...summary(performance.now()) };
     const scheduler = strategy.next();
     if (scheduler === undefined) return { status: 'exhausted', ...summary(performance.now()) };
-    const outcome = await execute(scheduler);
+    const followed = new FollowedScheduler(scheduler);
+    const outcome: unknown = await execute(followed);
+    checkFollowed(outcome, followed, executions);
     strategy.complete(outcome);
     executions++;
     const now = performance.now();
@@ -202,6 +210,57 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
   }
 }
 
+/**
+ * Passes every pick on to the strategy's scheduler and remembers the choices it returned, so
+ * the search can check that the run followed them.
+ */
+class FollowedScheduler implements Scheduler {
+  picks = new Int32Array(256);
+  length = 0;
+
+  constructor(readonly inner: Scheduler) {}
+
+  pick(point: SchedulingPoint): number {
+    const chosen = this.inner.pick(point);
+    if (this.length === this.picks.length) {
+      const grown = new Int32Array(this.picks.length * 2);
+      grown.set(this.picks);
+      this.picks = grown;
+    }
+    this.picks[this.length++] = chosen;
+    return chosen;
+  }
+}
+
+/**
+ * Checks that `outcome` is an execution outcome whose schedule is exactly the choices the
+ * strategy's scheduler made: a search that counted a run which ignored its scheduler (or made
+ * up its outcome) would claim schedules it never ran, and report `'exhausted'`, the proof of
+ * safety, unearned.
+ */
+function checkFollowed(outcome: unknown, followed: FollowedScheduler, run: number): asserts outcome is ExecutionOutcome {
+  const fail = (what: string): never => {
+    throw new UtraceUsageError(
+      'execute-contract',
+      `explore: run ${run + 1}: ${what}; execute must run the simulation under the scheduler it is given and return that run's outcome (as scenarioExecute does), or the search would claim schedules it never ran`,
+    );
+  };
+  if (typeof outcome !== 'object' || outcome === null) fail(`execute returned ${outcome === null ? 'null' : typeof outcome}, not an ExecutionOutcome`);
+  const o = outcome as Partial<ExecutionOutcome>;
+  if (o.status !== 'ok' && o.status !== 'failed') fail(`the outcome's status is ${typeof o.status === 'string' ? JSON.stringify(o.status) : typeof o.status}, not 'ok' or 'failed'`);
+  if (o.status === 'failed' && (typeof o.failure !== 'object' || o.failure === null)) fail(`the outcome failed but carries no failure`);
+  const schedule = o.schedule;
+  if (!isArray(schedule)) fail(`the outcome's schedule is ${typeof schedule}, not an array of thread ids`);
+  const picks = followed.picks;
+  const n = followed.length;
+  if (schedule!.length !== n) {
+    fail(`the outcome's schedule has ${schedule!.length} steps, but the scheduler was asked ${n} times`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (schedule![i] !== picks[i]) fail(`step ${i} of the outcome's schedule is ${String(schedule![i])}, but the scheduler chose ${picks[i]}`);
+  }
+}
+
 function isStrategy(value: StrategyOptions | Strategy): value is Strategy {
-  return typeof (value as Partial<Strategy>).next === 'function';
+  return typeof readFields(value, ['next'], 'explore', 'bad-option', 'options.strategy').next === 'function';
 }

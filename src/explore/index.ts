@@ -27,7 +27,9 @@ export { prefixStrategy } from './prefix.js';
 export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
 export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';
 export { loadFailure, saveFailure, loadCheckpoint, saveCheckpoint, type SavedFailure, type SavedCheckpoint } from './persist.js';
-export { shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, type ShortenOptions, type ShortenResult } from './shorten.js';
+export {
+  shorten, GuidedScheduler, DEFAULT_SHORTEN_BUDGET, DEFAULT_SHORTEN_STEP_BUDGET, type ShortenOptions, type ShortenResult,
+} from './shorten.js';
 export { renderTimelineText, FAILURE_MARKER, RELATED_MARKER, PREEMPTION_MARKER, type TimelineTextOptions } from './timeline-text.js';
 export { renderTimelineSvg, type TimelineSvgOptions } from './timeline-svg.js';
 export {

@@ -10,6 +10,7 @@ import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
 import { scenarioExecute } from '../scenario/execute.js';
 import { isScenario, type Scenario } from '../scenario/scenario.js';
+import { readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { explore, type ExploreProgress, type ExploreResult } from './explore.js';
 import { shorten, type ShortenResult } from './shorten.js';
@@ -29,14 +30,17 @@ export interface RunScenarioOptions {
   readonly strategy: StrategyOptions | Strategy;
   /** Stop the search after this many runs (default: no limit). */
   readonly maxExecutions?: number;
-  /** Stop the search after this many seconds (default: no limit). */
+  /**
+   * Stop the search after this many seconds (default: no limit). The shortening of a failing
+   * run gets what the search left of this time, and at least a tenth of it.
+   */
   readonly maxSeconds?: number;
   /**
    * Shorten a failing schedule before showing it (default true). Never done for a `replay`,
    * which must show the very schedule it was given.
    */
   readonly shorten?: boolean;
-  /** Most runs the shortening may make; default that of `shorten` (2000). */
+  /** Most runs the shortening may make; default that of `shorten` (2000). Its steps are bounded by `shorten`'s default step budget. */
   readonly shortenBudget?: number;
   /** Called with the search's progress, at most once per `progressIntervalMs`, as by {@link explore}. */
   readonly onProgress?: (progress: ExploreProgress) => void;
@@ -146,6 +150,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   if (!isScenario(scenario)) {
     throw new UtraceUsageError('scenario', 'runScenario(scenario, options): pass a scenario made by defineScenario');
   }
+  if (typeof options === 'object' && options !== null) {
+    options = readFields(
+      options,
+      ['strategy', 'maxExecutions', 'maxSeconds', 'shorten', 'shortenBudget', 'onProgress', 'progressIntervalMs', 'signal'],
+      'runScenario',
+      'bad-option',
+    ) as RunScenarioOptions;
+  }
   if (typeof options !== 'object' || options === null || typeof options.strategy !== 'object' || options.strategy === null) {
     throw new UtraceUsageError('bad-option', `runScenario(scenario, options): options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }`);
   }
@@ -166,12 +178,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let schedule = result.schedule;
   const replaying = 'kind' in options.strategy ? options.strategy.kind === 'replay' : options.strategy.name === 'replay';
   if (options.shorten !== false && !replaying) {
-    shortened = await shorten(
-      execute,
-      result.outcome.schedule,
-      failure.check,
-      options.shortenBudget === undefined ? {} : { budget: options.shortenBudget },
-    );
+    // The shortening shares the search's time limit: what the search left of it, or at least a
+    // tenth of it, so that a failure found at the very end still gets a few candidates.
+    const maxSeconds = options.maxSeconds === undefined ? undefined : Math.max(options.maxSeconds - result.elapsedMs / 1000, options.maxSeconds / 10);
+    shortened = await shorten(execute, result.outcome.schedule, failure.check, {
+      ...(options.shortenBudget === undefined ? {} : { budget: options.shortenBudget }),
+      ...(maxSeconds === undefined ? {} : { maxSeconds }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
     schedule = shortened.schedule;
   }
   const outcome = await replayTraced(scenario, schedule);

@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray, isInstance, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, Execute, ExecutionOutcome } from '../sched/execution.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
@@ -32,13 +33,14 @@ export class GuidedScheduler implements Scheduler {
 
   /**
    * Makes a scheduler that follows `candidate` where it can.
-   * @param candidate - the schedule to follow where it can (not copied; do not change it during the run).
+   * @param candidate - the schedule to follow where it can (copied).
    */
   constructor(candidate: readonly number[]) {
-    if (!Array.isArray(candidate) || !candidate.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
-      throw new UtraceUsageError('bad-option', `GuidedScheduler: candidate must be an array of thread ids (non-negative integers); got ${Array.isArray(candidate) ? 'an array holding something else' : candidate === null ? 'null' : typeof candidate}`);
+    const copy = threadIds(candidate);
+    if (copy === undefined) {
+      throw new UtraceUsageError('bad-option', `GuidedScheduler: candidate must be an array of thread ids (non-negative integers); got ${isArray(candidate) ? 'an array holding something else' : describeArg(candidate)}`);
     }
-    this.#candidate = candidate;
+    this.#candidate = copy;
   }
 
   /** Steps at which the candidate was not followed (its thread could not run, or it had run out). */
@@ -83,6 +85,17 @@ export class GuidedScheduler implements Scheduler {
   }
 }
 
+/** A copy of `value` when it is an array of thread ids (non-negative integers), else `undefined`. */
+function threadIds(value: unknown): number[] | undefined {
+  if (!isArray(value)) return undefined;
+  try {
+    const copy = Array.from(value);
+    return copy.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0) ? (copy as number[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Options of {@link shorten}.
  * @public
@@ -91,6 +104,17 @@ export class GuidedScheduler implements Scheduler {
 export interface ShortenOptions {
   /** Most runs the search may make, the first (checking the given schedule) included; default 2000. */
   readonly budget?: number;
+  /**
+   * Most steps the search may spend in all, counting the steps of every run and of every
+   * candidate it builds; default {@link DEFAULT_SHORTEN_STEP_BUDGET}. This keeps the cost of
+   * shortening a long run near linear in its length: a run of a million steps is not run 2000
+   * times. The first run always happens, whatever its length.
+   */
+  readonly stepBudget?: number;
+  /** Stop looking for a smaller schedule after this many seconds (a positive number); default no limit. */
+  readonly maxSeconds?: number;
+  /** Stop looking for a smaller schedule once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -116,8 +140,17 @@ export interface ShortenResult {
   };
   /** Runs made by the search. */
   readonly executions: number;
-  /** `true` when no edit of the result helped; `false` when the budget ran out first. */
+  /** Steps spent by the search: those of every run, plus those of the candidates built. */
+  readonly stepsSpent: number;
+  /** Milliseconds the search took. */
+  readonly elapsedMs: number;
+  /** `true` when no edit of the result helped; `false` when a limit stopped the search first. */
   readonly fixedPoint: boolean;
+  /**
+   * What ended the search: `'fixed-point'` (no edit helped), `'budget'` (the run budget),
+   * `'steps'` (the step budget), `'time'` (`maxSeconds`) or `'aborted'` (the signal).
+   */
+  readonly stoppedBy: 'fixed-point' | 'budget' | 'steps' | 'time' | 'aborted';
 }
 
 /**
@@ -126,6 +159,13 @@ export interface ShortenResult {
  * @category Explorer
  */
 export const DEFAULT_SHORTEN_BUDGET = 2000;
+
+/**
+ * Default budget of steps for {@link shorten}: the steps of all its runs and candidates.
+ * @public
+ * @category Explorer
+ */
+export const DEFAULT_SHORTEN_STEP_BUDGET = 4_000_000;
 
 interface Candidate {
   readonly outcome: ExecutionOutcome;
@@ -140,8 +180,14 @@ interface Candidate {
  * First runs `schedule` itself (with a {@link GuidedScheduler}); throws an `Error` if that run
  * does not fail with `check`. Then tries edits of the best schedule so far, keeping a run when
  * it fails with `check` and has fewer preemptions, or as many preemptions and fewer steps.
- * Stops at a fixed point or when `budget` runs have been made; returns the best run found.
- * Deterministic: the same inputs give the same result.
+ * Stops at a fixed point, or when `budget` runs have been made, `stepBudget` steps spent,
+ * `maxSeconds` passed or `signal` aborted (checked between runs); returns the best run found
+ * and what the search cost. Deterministic when no time limit or signal stops it: the same
+ * inputs give the same result.
+ *
+ * A `step-limit` failure always has the run's full length, so only fewer preemptions can make
+ * one smaller: without preemptions it is returned at once, and steps are never deleted from it
+ * one at a time.
  *
  * @example
  * ```ts
@@ -150,8 +196,9 @@ interface Candidate {
  * const execute = scenarioExecute(scenario);
  * const result = await explore(execute, { strategy: { kind: 'dfs', bound: 2 } });
  * if (result.status === 'failed') {
- *   const small = await shorten(execute, result.outcome.schedule, result.outcome.failure!.check);
+ *   const small = await shorten(execute, result.outcome.schedule, result.outcome.failure!.check, { maxSeconds: 10 });
  *   console.log(`${small.preemptions} preemptions, ${small.steps} steps: ${small.schedule}`);
+ *   console.log(`${small.executions} runs, ${Math.round(small.elapsedMs)} ms (${small.stoppedBy})`);
  * }
  * ```
  * @public
@@ -166,23 +213,42 @@ export async function shorten(
   if (typeof execute !== 'function') {
     throw new UtraceUsageError('bad-option', `shorten: execute must be a function (scheduler) => Promise<ExecutionOutcome>, such as scenarioExecute(scenario); got ${execute === null ? 'null' : typeof execute}`);
   }
-  if (!Array.isArray(schedule) || !schedule.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
+  const given = threadIds(schedule);
+  if (given === undefined) {
     throw new UtraceUsageError('bad-option', 'shorten: schedule must be the failing run\'s schedule, an array of thread ids (ExecutionOutcome.schedule)');
   }
+  schedule = given;
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `shorten: options must be an object such as { budget: 500 }, or left out; got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['budget', 'stepBudget', 'maxSeconds', 'signal'], 'shorten', 'bad-option') as ShortenOptions;
   const budget = options.budget ?? DEFAULT_SHORTEN_BUDGET;
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${String(budget)}`);
+    throw new UtraceUsageError('bad-option', `shorten: budget must be a positive integer, got ${describeArg(budget)}`);
   }
+  const stepBudget = options.stepBudget ?? DEFAULT_SHORTEN_STEP_BUDGET;
+  if (!Number.isInteger(stepBudget) || stepBudget < 1) {
+    throw new UtraceUsageError('bad-option', `shorten: stepBudget must be a positive integer, got ${describeArg(stepBudget)}`);
+  }
+  const maxSeconds = options.maxSeconds ?? Infinity;
+  if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) {
+    throw new UtraceUsageError('bad-option', `shorten: maxSeconds must be a positive number, got ${describeArg(maxSeconds)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !isInstance(signal, AbortSignal)) {
+    throw new UtraceUsageError('bad-option', 'shorten: signal must be an AbortSignal, or left out');
+  }
+  const start = performance.now();
+  const deadline = start + maxSeconds * 1000;
   let executions = 0;
+  let stepsSpent = 0;
   const seen = new Set<string>();
 
   const run = async (candidate: readonly number[]): Promise<Candidate> => {
     const scheduler = new GuidedScheduler(candidate);
     const outcome = await execute(scheduler);
     executions++;
+    stepsSpent += outcome.schedule.length;
     return {
       outcome,
       schedule: outcome.schedule,
@@ -199,13 +265,33 @@ export async function shorten(
   }
   seen.add(encodeSchedule(best.schedule));
   const original = { preemptions: best.preemptions, steps: best.schedule.length };
+  // A step-limit failure is as long as the run may be: only fewer preemptions make it smaller.
+  const lengthFixed = check === 'step-limit';
 
-  let fixedPoint = false;
+  let stoppedBy: ShortenResult['stoppedBy'] = 'fixed-point';
   search: for (;;) {
-    for (const candidate of edits(best)) {
+    if (lengthFixed && best.preemptions === 0) break;
+    for (const candidate of edits(best, !lengthFixed)) {
+      // Building and keying a candidate costs its length, so it counts against the step budget.
+      stepsSpent += candidate.length;
       const key = encodeSchedule(candidate);
       if (seen.has(key)) continue;
-      if (executions >= budget) break search;
+      if (executions >= budget) {
+        stoppedBy = 'budget';
+        break search;
+      }
+      if (stepsSpent + best.schedule.length > stepBudget) {
+        stoppedBy = 'steps';
+        break search;
+      }
+      if (signal?.aborted === true) {
+        stoppedBy = 'aborted';
+        break search;
+      }
+      if (performance.now() >= deadline) {
+        stoppedBy = 'time';
+        break search;
+      }
       seen.add(key);
       const tried = await run(candidate);
       const failure = tried.outcome.failure;
@@ -215,7 +301,6 @@ export async function shorten(
         continue search;
       }
     }
-    fixedPoint = true;
     break;
   }
 
@@ -226,7 +311,10 @@ export async function shorten(
     steps: best.schedule.length,
     original,
     executions,
-    fixedPoint,
+    stepsSpent,
+    elapsedMs: performance.now() - start,
+    fixedPoint: stoppedBy === 'fixed-point',
+    stoppedBy,
   };
 }
 
@@ -234,8 +322,12 @@ function smaller(a: Candidate, b: Candidate): boolean {
   return a.preemptions < b.preemptions || (a.preemptions === b.preemptions && a.schedule.length < b.schedule.length);
 }
 
-/** The edits of a schedule, most promising first. */
-function* edits(best: Candidate): Generator<readonly number[]> {
+/**
+ * The edits of a schedule, most promising first. Deleting one step of a run of equal entries
+ * gives the same schedule wherever in the run it is deleted, so one deletion per run is made:
+ * the number of candidates grows with the number of runs, not of steps.
+ */
+function* edits(best: Candidate, deleteSteps: boolean): Generator<readonly number[]> {
   const s = best.schedule;
   const preemptions = best.preemptionSteps;
   // Cut the schedule off at a preemption: the guided fallback runs on without preempting.
@@ -269,7 +361,12 @@ function* edits(best: Candidate): Generator<readonly number[]> {
     yield [...s.slice(0, a), ...s.slice(b)];
     a = b;
   }
-  for (let i = 0; i < s.length; i++) yield [...s.slice(0, i), ...s.slice(i + 1)];
+  if (!deleteSteps) return;
+  for (let a = 0; a < s.length; ) {
+    const b = runEnd(s, a);
+    if (b - a > 1) yield [...s.slice(0, a), ...s.slice(a + 1)];
+    a = b;
+  }
 }
 
 /** End (exclusive) of the run of equal entries starting at `i`. */

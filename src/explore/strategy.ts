@@ -3,10 +3,11 @@
  *
  * @packageDocumentation
  */
+import { describeArg, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { RandomScheduler } from '../sched/basic.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
-import { PctScheduler } from '../sched/pct.js';
+import { PctScheduler, pctDepthProblem, pctStepsProblem } from '../sched/pct.js';
 import { SeededRandom } from '../sched/prng.js';
 import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
@@ -83,9 +84,9 @@ export type StrategyOptions =
       readonly kind: 'pct';
       /** Any 32-bit integer; the same seed gives the same runs. */
       readonly seed: number;
-      /** Bug depth: priority changes per run plus one (default {@link DEFAULT_PCT_DEPTH}). */
+      /** Bug depth: priority changes per run plus one, from 1 to 10,000 (default {@link DEFAULT_PCT_DEPTH}). */
       readonly depth?: number;
-      /** Run length assumed before a run was seen (default {@link DEFAULT_PCT_EXPECTED_STEPS}). */
+      /** Run length assumed before a run was seen, from 1 to 10,000,000 (default {@link DEFAULT_PCT_EXPECTED_STEPS}). */
       readonly expectedSteps?: number;
     }
   | {
@@ -139,6 +140,7 @@ export function makeStrategy(options: StrategyOptions): Strategy {
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay); got ${options === null ? 'null' : typeof options}`);
   }
+  options = readFields(options, ['kind', 'bound', 'order', 'seed', 'depth', 'expectedSteps', 'schedule'], 'makeStrategy', 'bad-option') as StrategyOptions;
   switch (options.kind) {
     case 'dfs':
       return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND, options.order ?? DEFAULT_DFS_ORDER);
@@ -156,7 +158,7 @@ export function makeStrategy(options: StrategyOptions): Strategy {
 }
 
 function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${String(seed)}`);
+  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${describeArg(seed)}`);
 }
 
 /** Endless uniformly random runs, one derived seed per run. */
@@ -189,12 +191,10 @@ class PctStrategy implements Strategy {
 
   constructor(seed: number, depth: number, expectedSteps: number | undefined) {
     checkSeed(seed);
-    if (!Number.isInteger(depth) || depth < 1) {
-      throw new UtraceUsageError('bad-option', `makeStrategy: pct depth must be an integer of at least 1, got ${String(depth)}`);
-    }
-    if (expectedSteps !== undefined && (!Number.isInteger(expectedSteps) || expectedSteps < 1)) {
-      throw new UtraceUsageError('bad-option', `makeStrategy: pct expectedSteps must be an integer of at least 1, got ${String(expectedSteps)}`);
-    }
+    const depthProblem = pctDepthProblem(depth);
+    if (depthProblem !== undefined) throw new UtraceUsageError('bad-option', `makeStrategy: pct ${depthProblem}`);
+    const stepsProblem = expectedSteps === undefined ? undefined : pctStepsProblem(expectedSteps);
+    if (stepsProblem !== undefined) throw new UtraceUsageError('bad-option', `makeStrategy: pct ${stepsProblem}`);
     this.#seeds = new SeededRandom(seed);
     this.#depth = depth;
     this.#expectedSteps = expectedSteps;

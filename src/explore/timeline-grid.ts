@@ -4,6 +4,7 @@
  * codes, in the lane of the thread that took it.
  * @packageDocumentation
  */
+import { describeThrown } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import { symbolicTrace } from './timeline-symbols.js';
@@ -14,6 +15,15 @@ import { symbolicTrace } from './timeline-symbols.js';
  * @internal
  */
 export function checkTimelineArgs(outcome: unknown, options: unknown, call: string): void {
+  try {
+    checkArgs(outcome, options, call);
+  } catch (e) {
+    if (e instanceof UtraceUsageError) throw e;
+    throw new UtraceUsageError('bad-option', `${call}: reading the outcome or the options threw (${describeThrown(e)}); pass an ExecutionOutcome and a plain options object`);
+  }
+}
+
+function checkArgs(outcome: unknown, options: unknown, call: string): void {
   const o = outcome as Partial<ExecutionOutcome> | null;
   if (typeof o !== 'object' || o === null || !Array.isArray(o.schedule) || !Array.isArray(o.trace) || !Array.isArray(o.threads)) {
     throw new UtraceUsageError('bad-option', `${call}: outcome must be the ExecutionOutcome of a run (Kernel.run, explore), with its schedule, trace and threads; got ${o === null ? 'null' : typeof o === 'object' ? 'an object that is not one' : typeof o}`);

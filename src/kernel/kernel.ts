@@ -5,10 +5,11 @@
  */
 import type { module_struct, percpu_counters } from '../../types/module.js';
 import type { task_struct } from '../../types/task.js';
-import { describeArg } from '../constants/integer-arg.js';
+import { describeArg, describeThrown, isInstance, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
-import { isPreemption, type Scheduler } from '../sched/scheduler.js';
+import { maxStepsProblem } from '../sched/schedule-string.js';
+import type { Scheduler } from '../sched/scheduler.js';
 import { runningKernel, setRunningKernel, setupRcuDepth } from './current.js';
 import type { EngineHandle, EngineRecord } from './engine.js';
 import { KBox } from './kbox.js';
@@ -16,7 +17,7 @@ import { Module } from './module.js';
 import { KernelPanic } from './panic.js';
 import { PercpuCounters } from './percpu.js';
 import type { ProgramEvent } from './program.js';
-import { checkProgram } from './program-check.js';
+import { checkProgram, isArray } from './program-check.js';
 import { reaperThread } from './reap.js';
 import { Rcu } from './rcu.js';
 import { Task } from './task.js';
@@ -45,7 +46,10 @@ export interface KernelOptions {
  * @category Kernel simulation
  */
 export interface RunOptions {
-  /** Stop with a `step-limit` failure after this many steps (default 100000). */
+  /**
+   * Stop with a `step-limit` failure after this many steps: an integer from 1 to
+   * `MAX_SCHEDULE_STEPS` (10,000,000), so that every schedule replays; default 100000.
+   */
   readonly maxSteps?: number;
 }
 
@@ -90,6 +94,11 @@ export class Kernel {
   /** @internal */ readonly arch_has_block_step: boolean;
   /** @internal */ readonly threads: SimThread[] = [];
   /** @internal */ readonly tasks = new Map<number, Task>();
+  /**
+   * Zombies whose parent is gone, a min-heap by pid, for `init` (entries no longer orphaned
+   * zombies are dropped when they reach the top). @internal
+   */
+  readonly orphans: Task[] = [];
   /** @internal */ readonly engines: EngineRecord[] = [];
   /** @internal */ readonly allocations: KBox<unknown>[] = [];
   /** @internal */ readonly modules: Module[] = [];
@@ -101,9 +110,21 @@ export class Kernel {
   /** @internal */ stepIndex = 0;
   /** @internal */ failure: Failure | undefined;
   /** @internal */ allocFailures = 0;
+  /**
+   * Observation points for test harnesses, like tracepoints: `fetch(task, i)` when a task's
+   * thread takes event `i` of its program (`i` = the program's length when it has run out).
+   * @internal
+   */
+  probe: { fetch(task: Task, index: number): void } | undefined;
+  /**
+   * What {@link Kernel.run} rethrew because tracer code threw it, so a caller can tell the
+   * tracer's own errors from errors of the run machinery. @internal
+   */
+  tracerError: unknown = undefined;
   /** Callbacks started whose body has not finished, with the step that started them. @internal */
   readonly inFlight = new Map<EngineRecord, StepRef>();
   #nextPid = 1;
+  #runnable: RunnableSet | undefined;
   #nextEngine = 1;
   #ran = false;
   readonly #reaper: GeneratorThread;
@@ -116,9 +137,10 @@ export class Kernel {
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('kernel-options', `Kernel: options must be an object such as { nr_cpus: 2 }, or left out; got ${describeArg(options)}`);
     }
+    options = readFields(options, ['nr_cpus', 'trace', 'arch_has_single_step', 'arch_has_block_step'], 'Kernel', 'kernel-options') as KernelOptions;
     const cpus = options.nr_cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {
-      throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${String(cpus)}`);
+      throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${describeArg(cpus)}`);
     }
     this.nr_cpus = cpus;
     this.tracing = options.trace ?? true;
@@ -142,14 +164,15 @@ export class Kernel {
    */
   spawn(comm: string, program: readonly ProgramEvent[], options: { kthread?: boolean } = {}): task_struct {
     this.#assertSetup('spawn');
-    if (typeof comm !== 'string' || !Array.isArray(program)) {
+    if (typeof comm !== 'string' || !isArray(program)) {
       throw new UtraceUsageError('spawn-arguments', 'Kernel.spawn(comm, program): comm is a string and program an array of events (sys, exec, clone, raise, wait, exit)');
     }
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('spawn-arguments', `Kernel.spawn(comm, program, options): options must be an object such as { kthread: true }, or left out; got ${describeArg(options)}`);
     }
-    checkProgram(program, 'Kernel.spawn');
-    return this.createTask(comm, program, null, options.kthread ?? false, true) as unknown as task_struct;
+    const { kthread } = readFields(options, ['kthread'], 'Kernel.spawn', 'spawn-arguments');
+    const events = checkProgram(program, 'Kernel.spawn');
+    return this.createTask(comm, events, null, kthread === true, true) as unknown as task_struct;
   }
 
   /** @internal */
@@ -208,7 +231,7 @@ export class Kernel {
    * Frees tracer data. Freeing twice is a failure.
    */
   kfree(box: KBox<unknown>): void {
-    if (!(box instanceof KBox) || box.kernel !== this) {
+    if (!isInstance(box, KBox) || box.kernel !== this) {
       throw new UtraceUsageError('kfree-argument', 'kfree: pass a KBox made by kmalloc of this kernel');
     }
     const at = this.stepRef(`kfree(${box.label})`);
@@ -244,6 +267,11 @@ export class Kernel {
   /** The task with pid `pid`, until it is reaped. */
   find_task_by_pid(pid: number): task_struct | undefined {
     return this.tasks.get(pid) as unknown as task_struct | undefined;
+  }
+
+  /** A task's run state or fatal flag changed: its wait may have ended. @internal */
+  taskChanged(task: Task): void {
+    this.#runnable?.touch(task.thread);
   }
 
   /** @internal */
@@ -372,16 +400,17 @@ export class Kernel {
    * or tracer code threw an error of its own (rethrown as is).
    */
   async run(scheduler: Scheduler, options: RunOptions = {}): Promise<ExecutionOutcome> {
-    if (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.pick !== 'function') {
+    const pickOf = (): unknown => (typeof scheduler === 'object' && scheduler !== null ? readFields(scheduler, ['pick'], 'Kernel.run', 'run-arguments', 'scheduler').pick : undefined);
+    const pick = pickOf();
+    if (typeof pick !== 'function') {
       throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler): pass a Scheduler, an object with pick(point) (RoundRobinScheduler, RandomScheduler, ...); got ${describeArg(scheduler)}`);
     }
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): options must be an object such as { maxSteps: 1000 }, or left out; got ${describeArg(options)}`);
     }
-    const limit: unknown = options.maxSteps;
-    if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {
-      throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): maxSteps must be a positive integer; got ${describeArg(limit)}`);
-    }
+    options = readFields(options, ['maxSteps'], 'Kernel.run', 'run-arguments') as RunOptions;
+    const stepsProblem = maxStepsProblem(options.maxSteps);
+    if (stepsProblem !== undefined) throw new UtraceUsageError('run-arguments', `Kernel.run(scheduler, options): ${stepsProblem}`);
     if (this.#ran) throw new UtraceUsageError('run-once', 'Kernel.run: a kernel runs once; build a new Kernel for another run');
     if (runningKernel() !== null) {
       throw new UtraceUsageError('one-run-at-a-time', 'Kernel.run: another kernel is running in this process; await its run first');
@@ -405,12 +434,11 @@ export class Kernel {
       }
     });
     try {
-      const runnable: number[] = [];
+      const runnable = new RunnableSet(this.threads);
+      this.#runnable = runnable;
+      let stepped: SimThread | undefined;
       while (this.failure === undefined) {
-        // Filled in place; the length is set only when it changes (setting it is slow).
-        let n = 0;
-        for (const t of this.threads) if (t.runnable()) runnable[n++] = t.id;
-        if (runnable.length !== n) runnable.length = n;
+        const n = runnable.update(stepped);
         if (n === 0) {
           this.current = null;
           this.#checkDeadlock();
@@ -421,18 +449,20 @@ export class Kernel {
           this.#record('step-limit', `the run did not end within ${maxSteps} steps; raise maxSteps or look for a livelock`);
           break;
         }
-        const point = { step: this.stepIndex, runnable, previous };
-        const chosen = scheduler.pick(point);
-        if (!runnable.includes(chosen)) {
-          throw new UtraceUsageError('scheduler', `scheduler picked thread ${chosen}, which cannot run at step ${this.stepIndex} (runnable: ${runnable.join(', ')})`);
+        const ids = runnable.ids;
+        const point = { step: this.stepIndex, runnable: ids, previous };
+        const chosen: unknown = (pick as Scheduler['pick']).call(scheduler, point);
+        if (typeof chosen !== 'number' || !runnable.has(chosen)) {
+          throw new UtraceUsageError('scheduler', `scheduler picked thread ${describeArg(chosen)}, which cannot run at step ${this.stepIndex} (runnable: ${ids.join(', ')})`);
         }
-        if (isPreemption(point, chosen)) {
+        if (previous !== -1 && chosen !== previous && runnable.has(previous)) {
           preemptions++;
           preemptionSteps.push(this.stepIndex);
         }
         schedule.push(chosen);
         previous = chosen;
         const thread = this.threads[chosen]!;
+        stepped = thread;
         this.current = thread;
         try {
           const pending = thread.step();
@@ -446,14 +476,15 @@ export class Kernel {
             `tracer thread ${stalled.name} awaited something that is not a utrace call; tracer threads may block only in utrace calls (utrace_barrier, *_sync, synchronize_rcu, schedule, module_unload)`,
           );
         }
-        if (thread instanceof TracerThread && thread.error !== undefined) {
-          userError = thread.error;
+        if (thread instanceof TracerThread && thread.failed) {
+          userError = tracerError(thread);
+          this.tracerError = userError;
           break;
         }
         this.stepIndex++;
       }
       this.current = null;
-      if (userError !== undefined) throw userError;
+      if (this.tracerError !== undefined) throw userError;
       if (this.failure === undefined) this.#checkLeaks();
       if (this.failure === undefined && this.oopses.length > 0) this.failure = this.oopses[0];
     } finally {
@@ -468,7 +499,8 @@ export class Kernel {
       schedule,
       preemptions,
       preemptionSteps,
-      trace: this.trace,
+      // A copy: calls made after the run (set-up helpers, a stray log) must not change an outcome.
+      trace: this.trace.slice(),
       threads,
     };
   }
@@ -506,6 +538,114 @@ export class Kernel {
   #assertSetup(call: string): void {
     if (this.#ran) throw new UtraceUsageError('setup-before-run', `Kernel.${call}: make tasks and tracer threads before run()`);
   }
+}
+
+/**
+ * The ids of the runnable threads, ascending, kept up to date step by step: a thread that is
+ * steadily runnable (it cannot be made to wait but by its own step) is not asked again until
+ * it steps; only the others (waiting, not yet started) are re-checked at every step. A run of
+ * many tasks then costs time linear in its steps, not steps times threads.
+ */
+class RunnableSet {
+  /** Runnable thread ids, ascending; one array, changed in place. */
+  readonly ids: number[] = [];
+  readonly #member: boolean[] = [];
+  /** Threads that may change state without stepping: re-checked at every step. */
+  readonly #watched: SimThread[] = [];
+  readonly #isWatched: boolean[] = [];
+  /** Task threads waiting on their own state only: re-checked when told, not at every step. */
+  readonly #parked: boolean[] = [];
+  readonly #touched: SimThread[] = [];
+  #known = 0;
+
+  constructor(readonly threads: readonly SimThread[]) {}
+
+  has(id: number): boolean {
+    return this.#member[id] === true;
+  }
+
+  /** The state its wait reads changed: re-check `thread` at the next update. */
+  touch(thread: SimThread | undefined): void {
+    if (thread !== undefined && this.#parked[thread.id] === true) this.#touched.push(thread);
+  }
+
+  /** Brings the set up to date after `stepped` took a step (and new threads appeared); returns its size. */
+  update(stepped: SimThread | undefined): number {
+    const threads = this.threads;
+    while (this.#known < threads.length) this.#classify(threads[this.#known++]!);
+    if (stepped !== undefined) this.#classify(stepped);
+    const touched = this.#touched;
+    for (let i = 0; i < touched.length; i++) {
+      const t = touched[i]!;
+      if (this.#parked[t.id] === true) this.#set(t.id, t.runnable());
+    }
+    touched.length = 0;
+    const watched = this.#watched;
+    for (let i = 0; i < watched.length; ) {
+      const t = watched[i]!;
+      if (this.#isWatched[t.id] !== true) {
+        watched[i] = watched[watched.length - 1]!;
+        watched.pop();
+        continue;
+      }
+      if (t.done || t.steadyRunnable()) {
+        this.#set(t.id, !t.done);
+        this.#isWatched[t.id] = false;
+        watched[i] = watched[watched.length - 1]!;
+        watched.pop();
+        continue;
+      }
+      this.#set(t.id, t.runnable());
+      i++;
+    }
+    return this.ids.length;
+  }
+
+  #classify(t: SimThread): void {
+    this.#parked[t.id] = false;
+    if (t instanceof GeneratorThread && t.waitsOnOwnState) {
+      // Not polled: its task tells the kernel when the state its wait reads changes.
+      this.#parked[t.id] = true;
+      this.#set(t.id, t.runnable());
+      // Dropped from the watched list at its next pass.
+      this.#isWatched[t.id] = false;
+      return;
+    }
+    if (t.done) {
+      this.#set(t.id, false);
+    } else if (t.steadyRunnable()) {
+      this.#set(t.id, true);
+    } else if (this.#isWatched[t.id] !== true) {
+      this.#isWatched[t.id] = true;
+      this.#watched.push(t);
+    }
+  }
+
+  #set(id: number, runnable: boolean): void {
+    if ((this.#member[id] === true) === runnable) return;
+    this.#member[id] = runnable;
+    const ids = this.ids;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (runnable) ids.splice(lo, 0, id);
+    else ids.splice(lo, 1);
+  }
+}
+
+/**
+ * What a failed tracer thread makes {@link Kernel.run} reject with: the value thrown when it
+ * is an `Error`, as is; anything else (`undefined`, a string, an object without a prototype)
+ * wrapped in an `Error` naming the thread, with the value as its `cause`.
+ */
+function tracerError(thread: TracerThread): unknown {
+  const value = thread.error;
+  if (value instanceof Error) return value;
+  return new Error(`tracer thread ${thread.name} threw ${describeThrown(value)}, not an Error`, { cause: value });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { EngineRecord } from './engine.js';
 import type { Kernel } from './kernel.js';
+import { isInstance, thrownMessage } from '../constants/integer-arg.js';
 import { KernelPanic } from './panic.js';
 
 /** What {@link runModuleCode} returns when the code threw (an oops). @internal */
@@ -46,26 +47,10 @@ export function callModuleCode(
   try {
     return fn(...args);
   } catch (e) {
-    if (e instanceof KernelPanic) throw e;
-    kernel.oops(`${name} of ${engine.name} threw: ${describeThrown(e)}`);
+    if (isInstance(e, KernelPanic)) throw e;
+    kernel.oops(`${name} of ${engine.name} threw: ${thrownMessage(e)}`);
     return OOPSED;
   } finally {
     kernel.callback = saved;
   }
-}
-
-/** What was thrown, in words, without running any of its code (a getter, a toString). */
-function describeThrown(e: unknown): string {
-  try {
-    if (e instanceof Error) {
-      const message = Object.getOwnPropertyDescriptor(e, 'message')?.value;
-      return typeof message === 'string' ? message : 'an Error';
-    }
-  } catch {
-    // A revoked Proxy.
-  }
-  if (typeof e === 'string') return JSON.stringify(e);
-  if (typeof e === 'number' || typeof e === 'boolean' || typeof e === 'bigint' || e === undefined) return String(e);
-  if (e === null) return 'null';
-  return `a thrown ${typeof e === 'object' ? 'object' : typeof e}`;
 }

@@ -3,7 +3,8 @@
  * program ends without `exit` exits with code 0.
  * @packageDocumentation
  */
-import { checkProgram, eventInteger, eventSignal, eventString, badEvent } from './program-check.js';
+import { readFields } from '../constants/integer-arg.js';
+import { checkProgram, checked, eventInteger, eventSignal, eventString, badEvent } from './program-check.js';
 
 /**
  * A system call: entry report, the call itself, exit report.
@@ -103,7 +104,7 @@ export type ProgramEvent = SyscallEvent | ExecEvent | CloneEvent | RaiseEvent | 
 export function sys(nr: number, ...args: number[]): SyscallEvent {
   eventInteger(nr, 'the system call number', 'sys');
   for (const a of args) eventInteger(a, 'a system call argument', 'sys');
-  return { kind: 'syscall', nr, args };
+  return checked({ kind: 'syscall', nr, args: checked([...args]) });
 }
 
 /**
@@ -118,7 +119,7 @@ export function sys(nr: number, ...args: number[]): SyscallEvent {
  */
 export function exec(filename: string): ExecEvent {
   eventString(filename, 'the file name', 'exec');
-  return { kind: 'exec', filename };
+  return checked({ kind: 'exec', filename });
 }
 
 /**
@@ -132,11 +133,12 @@ export function exec(filename: string): ExecEvent {
  * @category Kernel simulation
  */
 export function clone(program: readonly ProgramEvent[], options: { flags?: number; comm?: string } = {}): CloneEvent {
-  checkProgram(program, 'clone');
+  const events = checkProgram(program, 'clone');
   if (typeof options !== 'object' || options === null) badEvent('clone', 'options must be an object { flags, comm }', options);
-  if (options.flags !== undefined) eventInteger(options.flags, 'clone flags', 'clone');
-  if (options.comm !== undefined) eventString(options.comm, 'the child name', 'clone');
-  return { kind: 'clone', flags: options.flags ?? 0, comm: options.comm ?? 'child', program };
+  const o = readFields(options, ['flags', 'comm'], 'clone', 'program-event');
+  if (o.flags !== undefined) eventInteger(o.flags, 'clone flags', 'clone');
+  if (o.comm !== undefined) eventString(o.comm, 'the child name', 'clone');
+  return checked({ kind: 'clone', flags: (o.flags as number | undefined) ?? 0, comm: (o.comm as string | undefined) ?? 'child', program: events });
 }
 
 /**
@@ -151,7 +153,7 @@ export function clone(program: readonly ProgramEvent[], options: { flags?: numbe
  */
 export function raise(signo: number): RaiseEvent {
   eventSignal(signo, 'raise');
-  return { kind: 'raise', signo };
+  return checked({ kind: 'raise', signo });
 }
 
 /**
@@ -165,7 +167,7 @@ export function raise(signo: number): RaiseEvent {
  * @category Kernel simulation
  */
 export function wait(): WaitEvent {
-  return { kind: 'wait' };
+  return checked({ kind: 'wait' });
 }
 
 /**
@@ -180,5 +182,5 @@ export function wait(): WaitEvent {
  */
 export function exit(code = 0): ExitEvent {
   eventInteger(code, 'the exit code', 'exit');
-  return { kind: 'exit', code };
+  return checked({ kind: 'exit', code });
 }

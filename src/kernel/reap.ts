@@ -86,10 +86,45 @@ export function* release_task(kernel: Kernel, task: Task, reaper: string): Step 
 
 /** A zombie that `init` reaps: its parent is gone or was never a task. @internal */
 function orphanZombie(kernel: Kernel): Task | undefined {
-  for (const t of kernel.tasks.values()) {
+  // The lowest pid among the orphaned zombies, from a heap (a scan of every task at every step
+  // made a run of many tasks quadratic). Entries that stopped qualifying are dropped.
+  const heap = kernel.orphans;
+  while (heap.length > 0) {
+    const t = heap[0]!;
     if (t.exit_state === EXIT_ZOMBIE && !t.reaping && (t.parent === null || t.parent.exit_state !== 0)) return t;
+    popOrphan(heap);
   }
   return undefined;
+}
+
+/** Adds a zombie whose parent is gone to `init`'s heap. @internal */
+export function pushOrphan(kernel: Kernel, task: Task): void {
+  const heap = kernel.orphans;
+  heap.push(task);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const up = (i - 1) >> 1;
+    if (heap[up]!.pid <= task.pid) break;
+    heap[i] = heap[up]!;
+    i = up;
+  }
+  heap[i] = task;
+}
+
+function popOrphan(heap: Task[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const r = l + 1;
+    const c = r < heap.length && heap[r]!.pid < heap[l]!.pid ? r : l;
+    if (heap[c]!.pid >= last.pid) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = last;
 }
 
 /**

@@ -8,7 +8,7 @@ import { UTRACE_REPORT, UTRACE_RESUME, UTRACE_STOP } from '../constants/resume-a
 import { UTRACE_SYSCALL_ABORT, UTRACE_SYSCALL_MASK, UTRACE_SYSCALL_RESUMED } from '../constants/syscall-actions.js';
 import type { Kernel } from './kernel.js';
 import type { CloneEvent, ProgramEvent, SyscallEvent } from './program.js';
-import { release_task, utrace_maybe_reap } from './reap.js';
+import { pushOrphan, release_task, utrace_maybe_reap } from './reap.js';
 import {
   finish_report,
   init_report,
@@ -136,8 +136,12 @@ function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Ste
   yield;
   task.exit_code = signal !== 0 ? signal : code;
   task.exit_state = EXIT_ZOMBIE;
+  if (task.parent === null || task.parent.exit_state !== 0) pushOrphan(kernel, task);
   task.state = 'dead';
-  for (const child of task.children) if (child.exit_state === 0 || child.exit_state === EXIT_ZOMBIE) child.parent = null;
+  for (const child of task.children) {
+    if (child.exit_state === 0 || child.exit_state === EXIT_ZOMBIE) child.parent = null;
+    if (child.exit_state === EXIT_ZOMBIE) pushOrphan(kernel, child);
+  }
   if (kernel.tracing) kernel.log(`${task} exits (${signal ? `signal ${signal}` : `code ${code}`}); zombie`);
   if (task.utrace !== null && (task.utrace_flags & _UTRACE_DEATH_EVENTS) !== 0) {
     yield* utrace_report_death(kernel, task, task.utrace, signal);
@@ -176,8 +180,12 @@ function describe(ev: ProgramEvent): string {
 export function* taskMain(kernel: Kernel, task: Task): Step {
   let code = 0;
   let signal = 0;
-  const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken` };
-  for (const ev of task.program) {
+  const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken`, ownStateOnly: true };
+  const program = task.program;
+  for (let index = 0; ; index++) {
+    kernel.probe?.fetch(task, index);
+    if (index >= program.length) break;
+    const ev = program[index]!;
     yield woken;
     if (task.fatal) break;
     if (kernel.tracing) kernel.log(`${task} ${describe(ev)}`);

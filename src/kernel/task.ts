@@ -50,7 +50,7 @@ export type RunState = 'running' | 'traced' | 'stopped' | 'dead';
  */
 export class Task {
   exit_state = 0;
-  state: RunState = 'running';
+  #state: RunState = 'running';
   utrace: UtraceState | null = null;
   /** Union of the attached engines' events, plus REAP and ENGINE_STOP (`task->utrace_flags`). */
   utrace_flags = 0;
@@ -58,8 +58,7 @@ export class Task {
   notify_resume = false;
   /** Signals queued, in order. */
   readonly pending: number[] = [];
-  /** SIGKILL is pending. */
-  fatal = false;
+  #fatal = false;
   /** In a job-control stop (SIGNAL_STOP_STOPPED). */
   jobctl = false;
   /** Being reaped. */
@@ -86,6 +85,28 @@ export class Task {
     started: boolean,
   ) {
     this.started = started;
+  }
+
+  /** Run state; a change tells the kernel, whose run loop re-checks the task's wait. */
+  get state(): RunState {
+    return this.#state;
+  }
+
+  set state(value: RunState) {
+    if (value === this.#state) return;
+    this.#state = value;
+    this.kernel.taskChanged(this);
+  }
+
+  /** SIGKILL is pending; a change tells the kernel, as for {@link Task.state}. */
+  get fatal(): boolean {
+    return this.#fatal;
+  }
+
+  set fatal(value: boolean) {
+    if (value === this.#fatal) return;
+    this.#fatal = value;
+    this.kernel.taskChanged(this);
   }
 
   /** `task_is_stopped_or_traced`. */

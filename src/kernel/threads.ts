@@ -16,6 +16,11 @@ import { KernelPanic } from './panic.js';
 export interface Wait {
   readonly until: () => boolean;
   readonly what: string;
+  /**
+   * `until()` reads only the waiting task's own run state and fatal flag: the run loop then
+   * re-checks it only when those change (the task tells the kernel), not at every step.
+   */
+  readonly ownStateOnly?: boolean;
 }
 
 /** @internal */
@@ -37,6 +42,11 @@ export abstract class SimThread implements ThreadInfo {
   ) {}
 
   abstract runnable(): boolean;
+  /**
+   * Runnable, and sure to stay so until it takes a step: nothing another thread does can make
+   * it wait. The run loop re-checks only the threads for which this is false.
+   */
+  abstract steadyRunnable(): boolean;
   abstract step(): void | Promise<void>;
   /** What the thread waits for, when it is not runnable. */
   abstract waiting(): string;
@@ -63,6 +73,16 @@ export class GeneratorThread extends SimThread {
   runnable(): boolean {
     if (this.done || !this.canRun()) return false;
     return this.#wait === undefined || this.#wait.until();
+  }
+
+  /** Waits on a condition of its own task's state only (see {@link Wait.ownStateOnly}). */
+  get waitsOnOwnState(): boolean {
+    return !this.done && this.#wait?.ownStateOnly === true && this.canRun();
+  }
+
+  steadyRunnable(): boolean {
+    // canRun (a task started by its parent) never turns false again; a wait comes only from a step.
+    return !this.done && this.#wait === undefined && this.canRun();
   }
 
   step(): void {
@@ -100,7 +120,9 @@ export class TracerThread extends SimThread {
   #park: (() => void) | undefined;
   /** A signal is pending for this thread (it was interrupted). */
   signalPending = false;
-  /** An error the user's code threw, other than a kernel panic. */
+  /** Whether the user's code threw (or its promise rejected) with anything but a kernel panic. */
+  failed = false;
+  /** What the user's code threw when {@link TracerThread.failed}: any value, `undefined` included. */
   error: unknown = undefined;
 
   constructor(
@@ -109,6 +131,10 @@ export class TracerThread extends SimThread {
     readonly fn: () => Promise<void>,
   ) {
     super(id, name);
+  }
+
+  steadyRunnable(): boolean {
+    return !this.done && !this.#started;
   }
 
   runnable(): boolean {
@@ -130,8 +156,8 @@ export class TracerThread extends SimThread {
           result = Promise.reject(e);
         }
         result.then(
-          () => this.#finish(undefined),
-          (e: unknown) => this.#finish(e),
+          () => this.#finish(false, undefined),
+          (e: unknown) => this.#finish(true, e),
         );
       } else {
         const resume = this.#resume;
@@ -170,10 +196,13 @@ export class TracerThread extends SimThread {
     return this.#resume !== undefined;
   }
 
-  #finish(error: unknown): void {
+  #finish(threw: boolean, error: unknown): void {
     this.done = true;
     this.#wait = undefined;
-    if (error !== undefined && !(error instanceof KernelPanic)) this.error = error;
+    if (threw && !(error instanceof KernelPanic)) {
+      this.failed = true;
+      this.error = error;
+    }
     this.#giveUp();
   }
 

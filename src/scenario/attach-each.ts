@@ -10,6 +10,7 @@ import { type data_of_ops, utrace_attach_task } from '../api/utrace_attach_task.
 import { utrace_set_events } from '../api/utrace_set_events.js';
 import { UTRACE_ATTACH_CREATE } from '../constants/attach-flags.js';
 import { IS_ERR, PTR_ERR } from '../constants/err-ptr.js';
+import { describeArg, isArray } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 
 /**
@@ -47,18 +48,18 @@ export function attachEach<const O extends defined_ops<any, detach_claim>, D ext
   data: D,
   events: number,
 ): utrace_engine<attach_state<O>, D, O>[] {
-  if (!Array.isArray(tasks)) {
-    throw new UtraceUsageError('attach-each', `attachEach(tasks, ops, data, events): tasks must be an array of task_struct (Kernel.spawn); got ${tasks === null ? 'null' : typeof tasks}`);
+  if (!isArray(tasks)) {
+    throw new UtraceUsageError('attach-each', `attachEach(tasks, ops, data, events): tasks must be an array of task_struct (Kernel.spawn); got ${describeArg(tasks)}`);
   }
-  return tasks.map((task) => {
+  return Array.from(tasks as readonly task_struct[]).map((task) => {
     const engine = utrace_attach_task<O, D, typeof UTRACE_ATTACH_CREATE>(task, UTRACE_ATTACH_CREATE, ops as never, data);
     if (IS_ERR(engine)) {
-      throw new UtraceUsageError('attach-each', `attachEach: utrace_attach_task(${String(task)}) returned ${PTR_ERR(engine)}`);
+      throw new UtraceUsageError('attach-each', `attachEach: utrace_attach_task(${describeArg(task)}) returned ${PTR_ERR(engine)}`);
     }
     const typed = engine as unknown as utrace_engine<attach_state<O>, D, O>;
     const r = utrace_set_events(task, typed as never, events) as { ret: number };
     if (r.ret !== 0) {
-      throw new UtraceUsageError('attach-each', `attachEach: utrace_set_events(${String(task)}) returned ${r.ret}`);
+      throw new UtraceUsageError('attach-each', `attachEach: utrace_set_events(${describeArg(task)}) returned ${r.ret}`);
     }
     return typed;
   });

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { UtraceUsageError } from '../errors.js';
+import { describeThrown, readFields } from '../constants/integer-arg.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { Execute, ExecutionOutcome, ThreadInfo } from '../sched/execution.js';
 import { isPreemption, type Scheduler, type SchedulingPoint } from '../sched/scheduler.js';
@@ -40,17 +41,27 @@ export class ScenarioBuildError extends Error {
    * @param cause - what `build` threw.
    */
   constructor(scenario: string, cause: unknown) {
-    super(`scenario ${scenario}: build failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`scenario ${scenario}: build failed: ${describeBuildError(cause)}`, { cause });
     this.name = 'ScenarioBuildError';
     this.scenario = scenario;
   }
 }
 
+/** The message of what `build` threw, whatever it is (an object without a prototype, a revoked proxy). */
+function describeBuildError(cause: unknown): string {
+  try {
+    if (cause instanceof Error && typeof cause.message === 'string') return cause.message;
+  } catch {
+    // fall through to the generic description
+  }
+  return describeThrown(cause);
+}
+
 /**
- * Usage-error rules raised by the run machinery itself rather than by scenario code: these
- * are not the scenario's fault and are rethrown.
+ * Usage-error rules that the kernel raises about a tracer thread's own conduct while it runs:
+ * the scenario's fault, reported as an `oops` finding like a usage error the tracer threw.
  */
-const INFRASTRUCTURE_RULES: ReadonlySet<string> = new Set(['run-once', 'one-run-at-a-time', 'scheduler']);
+const TRACER_RULES: ReadonlySet<string> = new Set(['tracer-awaited-foreign-promise']);
 
 /** Records the choices a scheduler makes, so a run cut short by an exception keeps its schedule. */
 class RecordingScheduler implements Scheduler {
@@ -77,8 +88,11 @@ class RecordingScheduler implements Scheduler {
  * failed outcome with check `'oops'`, the thread that threw, the step it threw at, the
  * message, and the schedule up to there, so the explorer reports it (and replays it) like any
  * other broken rule. In a callback such an error is already an oops of the kernel's own.
- * Any other exception (a bug in scenario code, a scheduler error such as a diverged replay)
- * rejects the promise. A `build` that throws rejects it with {@link ScenarioBuildError}.
+ * Any other exception rejects the promise: an error of another kind thrown by scenario code
+ * (anything but an `Error` wrapped in one that names the thread), and every usage error that
+ * is not the tracer's (bad run options, a scheduler or strategy error such as a diverged replay
+ * or a nondeterministic scenario), so that a harness error never passes for a finding. A
+ * `build` that throws rejects it with {@link ScenarioBuildError}.
  *
  * @param scenario - the scenario to run.
  * @param options - `trace`: keep a trace (default off).
@@ -104,7 +118,7 @@ export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOpti
   if (typeof options !== 'object' || options === null) {
     throw new UtraceUsageError('scenario', 'scenarioExecute(scenario, options): options must be an object such as { trace: true }, or left out');
   }
-  const trace = options.trace ?? false;
+  const trace = (readFields(options, ['trace'], 'scenarioExecute', 'scenario').trace ?? false) as boolean;
   const kernelOptions = { ...scenario.kernel, trace };
   const runOptions = scenario.maxSteps === undefined ? {} : { maxSteps: scenario.maxSteps };
   return async (scheduler: Scheduler): Promise<ExecutionOutcome> => {
@@ -122,7 +136,11 @@ export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOpti
     try {
       return await kernel.run(recorder, runOptions);
     } catch (e) {
-      if (!(e instanceof UtraceUsageError) || INFRASTRUCTURE_RULES.has(e.rule)) throw e;
+      // Only a misuse by the scenario's own tracer code is a finding; a usage error of the run
+      // machinery (run options, a scheduler or strategy error, a nondeterministic replay) is a
+      // harness error and rejects, so that it can never pass for a verdict.
+      const fromTracer = e === kernel.tracerError || (e instanceof UtraceUsageError && TRACER_RULES.has(e.rule));
+      if (!(e instanceof UtraceUsageError) || !fromTracer) throw e;
       return usageOops(kernel, recorder, e);
     }
   };

@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
+import { readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { Kernel, KernelOptions } from '../kernel/kernel.js';
+import { maxStepsProblem } from '../sched/schedule-string.js';
 
 /**
  * What the search over a scenario's schedules is expected to show.
@@ -44,7 +46,10 @@ export interface ScenarioSpec {
   build(kernel: Kernel): void;
   /** Options for every kernel built for this scenario (CPUs, architecture); tracing is the explorer's. */
   readonly kernel?: Omit<KernelOptions, 'trace'>;
-  /** Steps a run may take before it fails with `step-limit`; default the kernel's (100000). */
+  /**
+   * Steps a run may take before it fails with `step-limit`: an integer from 1 to
+   * `MAX_SCHEDULE_STEPS` (10,000,000); default the kernel's (100000).
+   */
   readonly maxSteps?: number;
 }
 
@@ -70,7 +75,8 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  *
  * @throws `UtraceUsageError` (rule `'scenario'`) when the name is not kebab case, the
  * description is empty, `expect` is neither `'unsafe'` nor `'safe'`, `build` is not a
- * function, or `maxSteps` is not a positive integer.
+ * function, or `maxSteps` is not an integer from 1 to `MAX_SCHEDULE_STEPS` (10,000,000), the
+ * same rule as `Kernel.run`'s.
  * @example
  * ```ts
  * import { sys, defineOps, utrace_attach_task, utrace_set_events, IS_ERR, UTRACE_ATTACH_CREATE,
@@ -101,6 +107,9 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
     throw new UtraceUsageError('scenario', `defineScenario: ${what}`);
   };
   if (typeof spec !== 'object' || spec === null) fail('pass an object { name, description, expect, build }');
+  // Read every field once: what is checked is what is kept (no getter answers twice).
+  spec = readFields(spec, ['name', 'description', 'expect', 'build', 'kernel', 'maxSteps'], 'defineScenario', 'scenario', 'spec') as unknown as ScenarioSpec;
+  for (const key of Object.keys(spec)) if ((spec as unknown as Record<string, unknown>)[key] === undefined) delete (spec as unknown as Record<string, unknown>)[key];
   if (typeof spec.name !== 'string' || !NAME.test(spec.name)) {
     fail(`name must be kebab case (lower-case letters, digits, single dashes), got ${JSON.stringify(spec.name)}`);
   }
@@ -111,9 +120,8 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
     fail(`scenario ${spec.name}: expect must be 'unsafe' or 'safe', got ${JSON.stringify(spec.expect)}`);
   }
   if (typeof spec.build !== 'function') fail(`scenario ${spec.name}: build must be a function (kernel) => void`);
-  if (spec.maxSteps !== undefined && (!Number.isInteger(spec.maxSteps) || spec.maxSteps < 1)) {
-    fail(`scenario ${spec.name}: maxSteps must be a positive integer, got ${String(spec.maxSteps)}`);
-  }
+  const stepsProblem = maxStepsProblem(spec.maxSteps);
+  if (stepsProblem !== undefined) fail(`scenario ${spec.name}: ${stepsProblem}`);
   const scenario = { ...spec };
   Object.defineProperty(scenario, SCENARIO, { value: true });
   return Object.freeze(scenario) as Scenario;
@@ -130,5 +138,10 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
  * @category Scenarios
  */
 export function isScenario(value: unknown): value is Scenario {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO] === true;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[SCENARIO] === true;
+  } catch {
+    return false;
+  }
 }

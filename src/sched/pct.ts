@@ -5,9 +5,41 @@
  *
  * @packageDocumentation
  */
+import { describeArg } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { SeededRandom } from './prng.js';
+import { MAX_SCHEDULE_STEPS } from './schedule-string.js';
 import type { Scheduler, SchedulingPoint } from './scheduler.js';
+
+/**
+ * The largest PCT depth accepted: `depth - 1` change points are drawn for every run, so a depth
+ * near a run's length already demotes some thread at almost every step; a larger one would
+ * only cost memory (a depth of 10^8 would allocate 400 MB per run).
+ * @internal
+ */
+export const MAX_PCT_DEPTH = 10_000;
+
+/**
+ * Why `depth` is not a PCT depth, or `undefined` when it is one.
+ * @internal
+ */
+export function pctDepthProblem(depth: unknown): string | undefined {
+  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1 || depth > MAX_PCT_DEPTH) {
+    return `depth must be an integer from 1 to ${MAX_PCT_DEPTH}, got ${typeof depth === 'number' ? String(depth) : typeof depth}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `steps` is not an expected run length, or `undefined` when it is one.
+ * @internal
+ */
+export function pctStepsProblem(steps: unknown): string | undefined {
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1 || steps > MAX_SCHEDULE_STEPS) {
+    return `expectedSteps must be an integer from 1 to ${MAX_SCHEDULE_STEPS}, got ${typeof steps === 'number' ? String(steps) : typeof steps}`;
+  }
+  return undefined;
+}
 
 /**
  * The PCT scheduler. Every thread gets a random priority, distinct from all others, the first
@@ -32,17 +64,16 @@ export class PctScheduler implements Scheduler {
   /**
    * Seeds the scheduler with a bug depth and the run length it assumes.
    * @param seed - any 32-bit integer.
-   * @param depth - the bug depth aimed at, an integer of at least 1 (1 means no change points).
-   * @param expectedSteps - an estimate of the run's length in steps, an integer of at least 1.
+   * @param depth - the bug depth aimed at, an integer from 1 (no change points) to 10,000.
+   * @param expectedSteps - an estimate of the run's length in steps, an integer from 1 to
+   * `MAX_SCHEDULE_STEPS` (10,000,000).
    */
   constructor(seed: number, depth: number, expectedSteps: number) {
-    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${String(seed)}`);
-    if (!Number.isInteger(depth) || depth < 1) {
-      throw new UtraceUsageError('bad-option', `PctScheduler: depth must be an integer of at least 1, got ${String(depth)}`);
-    }
-    if (!Number.isInteger(expectedSteps) || expectedSteps < 1) {
-      throw new UtraceUsageError('bad-option', `PctScheduler: expectedSteps must be an integer of at least 1, got ${String(expectedSteps)}`);
-    }
+    if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `PctScheduler: seed must be an integer, got ${describeArg(seed)}`);
+    const depthProblem = pctDepthProblem(depth);
+    if (depthProblem !== undefined) throw new UtraceUsageError('bad-option', `PctScheduler: ${depthProblem}`);
+    const stepsProblem = pctStepsProblem(expectedSteps);
+    if (stepsProblem !== undefined) throw new UtraceUsageError('bad-option', `PctScheduler: ${stepsProblem}`);
     this.#random = new SeededRandom(seed);
     const points = new Int32Array(depth - 1);
     for (let i = 0; i < points.length; i++) points[i] = this.#random.below(expectedSteps);

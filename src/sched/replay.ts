@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import { decodeSchedule, MAX_SCHEDULE_THREAD_ID } from './schedule-string.js';
 import type { Scheduler, SchedulingPoint } from './scheduler.js';
@@ -69,13 +70,17 @@ export class ReplayScheduler implements Scheduler {
    * @param schedule - the thread to run at each step (copied).
    */
   constructor(schedule: readonly number[]) {
-    const ok =
-      Array.isArray(schedule) &&
-      schedule.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= MAX_SCHEDULE_THREAD_ID);
-    if (!ok) {
-      throw new UtraceUsageError('bad-option', `ReplayScheduler: schedule must be an array of thread ids (integers from 0 to ${MAX_SCHEDULE_THREAD_ID}), as ExecutionOutcome.schedule or decodeSchedule gives; got ${Array.isArray(schedule) ? 'an array holding something else' : schedule === null ? 'null' : typeof schedule}`);
+    let copy: unknown[] | undefined;
+    try {
+      copy = isArray(schedule) ? Array.from(schedule) : undefined;
+    } catch {
+      copy = undefined;
     }
-    this.#schedule = schedule.slice();
+    const ok = copy !== undefined && copy.every((t: unknown) => typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= MAX_SCHEDULE_THREAD_ID);
+    if (!ok) {
+      throw new UtraceUsageError('bad-option', `ReplayScheduler: schedule must be an array of thread ids (integers from 0 to ${MAX_SCHEDULE_THREAD_ID}), as ExecutionOutcome.schedule or decodeSchedule gives; got ${isArray(schedule) ? 'an array holding something else' : describeArg(schedule)}`);
+    }
+    this.#schedule = copy as number[];
   }
 
   /** Builds a replay scheduler from a schedule string; throws `ScheduleFormatError` on bad text. */

@@ -1,3 +1,4 @@
+import { describeArg, isArray } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 /**
  * The schedule string: a schedule (the thread chosen at each step) written as short,
@@ -32,6 +33,23 @@ export const MAX_SCHEDULE_THREAD_ID = 0x7fffffff;
  */
 export const MAX_SCHEDULE_STEPS = 10_000_000;
 
+/**
+ * Checks a `maxSteps` option: `undefined`, or an integer from 1 to {@link MAX_SCHEDULE_STEPS}
+ * (a longer run would give a schedule string that cannot be read back). `defineScenario`,
+ * `Kernel.run` and `encodeSchedule` share this one rule, so a scenario accepted by the first is
+ * run by the second and its failing schedule replays.
+ * @returns the error message, or `undefined` when the value is fine.
+ * @internal
+ */
+export function maxStepsProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SCHEDULE_STEPS) {
+    const got = typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value;
+    return `maxSteps must be an integer from 1 to ${MAX_SCHEDULE_STEPS} (the longest schedule a schedule string holds); got ${got}`;
+  }
+  return undefined;
+}
+
 const FORMAT_HELP =
   'Expected format: "s1:" then runs separated by ".", each run a thread id optionally followed by ' +
   '"x" and a step count, e.g. "s1:0x3.1.0x2" (thread 0 three times, thread 1 once, thread 0 twice).';
@@ -64,7 +82,9 @@ export class ScheduleFormatError extends Error {
 /**
  * Writes a schedule as a schedule string: consecutive steps of one thread become one run.
  *
- * Throws a `UtraceUsageError` when an entry is not an integer in [0, {@link MAX_SCHEDULE_THREAD_ID}].
+ * Throws a `UtraceUsageError` when an entry is not an integer in [0, {@link MAX_SCHEDULE_THREAD_ID}],
+ * or when the schedule holds more than {@link MAX_SCHEDULE_STEPS} steps (its string could not be
+ * read back).
  * `decodeSchedule(encodeSchedule(s))` equals `s` for every valid schedule `s`.
  *
  * @example
@@ -76,17 +96,20 @@ export class ScheduleFormatError extends Error {
  * @category Scheduling
  */
 export function encodeSchedule(schedule: readonly number[]): string {
-  if (!Array.isArray(schedule)) {
+  if (!isArray(schedule)) {
     throw new UtraceUsageError('bad-option', `encodeSchedule: schedule must be an array of thread ids; got ${schedule === null ? 'null' : typeof schedule}`);
+  }
+  const n = schedule.length;
+  if (n > MAX_SCHEDULE_STEPS) {
+    throw new UtraceUsageError('bad-option', `encodeSchedule: the schedule holds ${n} steps, more than the ${MAX_SCHEDULE_STEPS} a schedule string may hold`);
   }
   let out = SCHEDULE_STRING_PREFIX;
   let i = 0;
-  const n = schedule.length;
   while (i < n) {
     const thread = schedule[i]!;
     if (!Number.isInteger(thread) || thread < 0 || thread > MAX_SCHEDULE_THREAD_ID) {
       throw new UtraceUsageError('bad-option', 
-        `encodeSchedule: step ${i} holds ${String(thread)}, not a thread id (an integer in [0, ${MAX_SCHEDULE_THREAD_ID}])`,
+        `encodeSchedule: step ${i} holds ${describeArg(thread)}, not a thread id (an integer in [0, ${MAX_SCHEDULE_THREAD_ID}])`,
       );
     }
     let j = i + 1;
@@ -117,7 +140,7 @@ export function encodeSchedule(schedule: readonly number[]): string {
  */
 export function decodeSchedule(text: string): number[] {
   if (typeof text !== 'string') {
-    throw new ScheduleFormatError(String(text), `expected a string, got ${typeof text}`);
+    throw new ScheduleFormatError(describeArg(text), `expected a string, got ${typeof text}`);
   }
   const trimmed = text.trim();
   if (!trimmed.startsWith(SCHEDULE_STRING_PREFIX)) {

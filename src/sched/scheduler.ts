@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+import { describeArg, isArray, readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 
 /**
@@ -47,8 +48,11 @@ export interface Scheduler {
  * @category Scheduling
  */
 export function isPreemption(point: SchedulingPoint, chosen: number): boolean {
-  if (typeof point !== 'object' || point === null || !Array.isArray(point.runnable)) {
-    throw new UtraceUsageError('bad-option', `isPreemption(point, chosen): point must be a SchedulingPoint { step, runnable, previous }; got ${point === null ? 'null' : typeof point}`);
-  }
-  return point.previous !== -1 && chosen !== point.previous && point.runnable.includes(point.previous);
+  const bad = (): never => {
+    throw new UtraceUsageError('bad-option', `isPreemption(point, chosen): point must be a SchedulingPoint { step, runnable, previous }; got ${describeArg(point)}`);
+  };
+  if (typeof point !== 'object' || point === null) bad();
+  const { runnable, previous } = readFields(point, ['runnable', 'previous'], 'isPreemption', 'bad-option', 'point');
+  if (!isArray(runnable)) bad();
+  return previous !== -1 && chosen !== previous && (runnable as unknown[]).includes(previous);
 }

@@ -71,6 +71,7 @@ export function attachTask(
     if (task.exit_state === EXIT_DEAD) return -3;
     task.utrace_flags = REAP;
   }
+  // The ops are defineOps' frozen, checked copy: owner and counters are of this kernel.
   const counters = ops.percpu_counters instanceof PercpuCounters ? ops.percpu_counters : undefined;
   const owner = ops.owner as EngineRecord['owner'];
   const engine = new EngineRecord(kernel.newEngineId(), task, ops, data, ops.release as EngineRecord['release'], owner, counters, claim);

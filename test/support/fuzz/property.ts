@@ -9,6 +9,11 @@
 import fc from 'fast-check';
 import { formatFailure, runScenario, type RunStats } from './harness.js';
 import { scenarioArb, type Scenario } from './scenario.js';
+import { explore } from '../../../src/explore/explore.js';
+import type { StrategyOptions } from '../../../src/explore/strategy.js';
+import type { ExecutionOutcome } from '../../../src/sched/execution.js';
+import type { Scheduler } from '../../../src/sched/scheduler.js';
+import { encodeSchedule } from '../../../src/sched/schedule-string.js';
 
 /** Totals over a fuzzing session. */
 export interface FuzzTotals {
@@ -44,12 +49,43 @@ export class FuzzFailure extends Error {
 }
 
 /** Runs one scenario and throws a readable error when anything broke. */
-export async function checkScenario(sc: Scenario): Promise<RunStats> {
+export async function checkScenario(sc: Scenario, throughExplore = false): Promise<RunStats> {
   const result = await runScenario(sc);
-  if (result.problems.length === 0) return result.stats;
+  if (result.problems.length === 0) {
+    if (throughExplore) await checkThroughExplore(sc, result.outcome!);
+    return result.stats;
+  }
   // Same scenario, same seed: the same run, now with the kernel's trace kept for the report.
   const traced = await runScenario(sc, { trace: true });
   throw new Error(formatFailure(sc, traced.problems.length > 0 ? traced : result));
+}
+
+/**
+ * The same scenario run through the explorer, as a user's search would: a few random runs,
+ * every one checked against the model; then the scenario's own run
+ * replayed from its schedule string with the `replay` strategy, which must give the same
+ * outcome. A model violation in any of these runs fails the property.
+ */
+async function checkThroughExplore(sc: Scenario, outcome: ExecutionOutcome): Promise<void> {
+  const execute = async (scheduler: Scheduler): Promise<ExecutionOutcome> => {
+    const r = await runScenario(sc, { scheduler });
+    if (r.problems.length > 0) throw new Error(`through explore (${scheduler.constructor.name}): ${r.problems.join("; ")}`);
+    return r.outcome!;
+  };
+  // Only fair strategies: dfs (whose runs avoid preemptions) and PCT let a tracer polling with
+  // schedule() (the drain) keep the CPU, so a task may stop after the tracer left and stay
+  // stopped: a deadlock the correct tracer of these scenarios does not guard against.
+  const strategies: readonly StrategyOptions[] = [{ kind: 'random', seed: sc.seed }];
+  for (const strategy of strategies) {
+    const r = await explore(execute, { strategy, maxExecutions: 3 });
+    if (r.status === 'failed') {
+      throw new Error(`through explore (${r.strategy}): the run failed with ${r.outcome.failure?.check}: ${r.outcome.failure?.message}`);
+    }
+  }
+  const schedule = encodeSchedule(outcome.schedule);
+  const replay = await explore(execute, { strategy: { kind: 'replay', schedule } });
+  if (replay.status === 'failed') throw new Error(`through explore: the replay of ${schedule} failed`);
+  if (replay.status !== 'exhausted' || replay.executions !== 1) throw new Error(`through explore: the replay of ${schedule} ended ${replay.status}`);
 }
 
 function envInt(name: string): number | undefined {
@@ -73,7 +109,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
   const property = fc.asyncProperty(scenarioArb, async (sc) => {
     let stats: RunStats;
     try {
-      stats = await checkScenario(sc);
+      // One sequence in ten is also run through the explorer (random, PCT, replay).
+      stats = await checkScenario(sc, totals.sequences % 10 === 0);
     } catch (e) {
       shrinking = true;
       throw e;

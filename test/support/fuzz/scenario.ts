@@ -104,10 +104,21 @@ export interface TracerSpec {
   readonly teardown: 'detach_sync' | 'control';
 }
 
+/**
+ * The scheduler that picks every step of a run. PCT is not generated: it is not fair, and a
+ * correct tracer's drain (resume, then `schedule()`) may then finish before a task stops,
+ * leaving it stopped for ever; `'pct'` stays available to replay or hand-written scenarios.
+ */
+export type SchedSpec =
+  | { readonly kind: 'random' }
+  | { readonly kind: 'round-robin' }
+  | { readonly kind: 'pct'; readonly depth: number };
+
 /** One generated scenario. */
 export interface Scenario {
-  /** Seed of the RandomScheduler that picks every step. */
+  /** Seed of the scheduler that picks every step. */
   readonly seed: number;
+  readonly sched: SchedSpec;
   readonly cpus: number;
   readonly archSingleStep: boolean;
   readonly archBlockStep: boolean;
@@ -262,13 +273,17 @@ const tracerArb: fc.Arbitrary<TracerSpec> = fc.record({
 export const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
     seed: fc.integer(),
+    sched: fc.oneof(
+      { weight: 6, arbitrary: fc.constant<SchedSpec>({ kind: 'random' }) },
+      { weight: 1, arbitrary: fc.constant<SchedSpec>({ kind: 'round-robin' }) },
+    ),
     cpus: fc.integer({ min: 1, max: 3 }),
     archSingleStep: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     archBlockStep: fc.boolean(),
-    tasks: fc.array(taskArb, { minLength: 1, maxLength: 3 }),
+    tasks: fc.array(taskArb, { minLength: 1, maxLength: 5 }),
     engines: fc.array(
       fc.record({
-        task: fc.nat(2),
+        task: fc.nat(4),
         opsKind: fc.constantFrom<OpsKind>(0, 1),
         mask: maskArb,
         rets: retsArb,
