@@ -188,7 +188,7 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: 'prove-rcu-off',
-    rule: 'an RCU-kept pointer used outside a read-side section is not reported (PROVE_RCU)',
+    rule: 'the engine a callback was given, used outside its callback after the callback detached, is not reported (PROVE_RCU)',
     file: 'src/kernel/kernel.js',
     find: "if (handle.state === 'in-callback' && e.detachedBy === 'callback'",
     replace: "if (false && handle.state === 'in-callback' && e.detachedBy === 'callback'",
