@@ -6,7 +6,7 @@
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
 import type { defined_ops_result, detach_claim, utrace_engine_ops } from '../../types/ops.js';
-import { integerArg, isArray, isInstance } from '../constants/integer-arg.js';
+import { describeArg, integerArg, isArray, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
@@ -35,33 +35,6 @@ const claims = new WeakMap<object, DetachClaim>();
 /** The checked, frozen copy made for a plain ops object passed to attach directly. */
 const copies = new WeakMap<object, object>();
 
-/** A description of a value that never runs its code (no toString, no getters). @internal */
-export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-    case 'undefined':
-      return 'undefined';
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    default:
-      if (value === null) return 'null';
-      try {
-        if (value instanceof Promise) return 'a promise';
-        if (Array.isArray(value)) return 'an array';
-      } catch {
-        // A revoked Proxy throws even here.
-      }
-      return 'an object';
-  }
-}
-
 function isAsync(fn: (...a: never[]) => unknown): boolean {
   try {
     return Object.prototype.toString.call(fn) === '[object AsyncFunction]' || Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
@@ -76,7 +49,7 @@ function isAsync(fn: (...a: never[]) => unknown): boolean {
  */
 function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
   if (typeof ops !== 'object' || ops === null || isArray(ops)) {
-    throw new UtraceUsageError('bad-ops', `${call}: ops must be an object of callbacks (report_syscall_entry, report_death, ...) made by defineOps; got ${describeValue(ops)}`);
+    throw new UtraceUsageError('bad-ops', `${call}: ops must be an object of callbacks (report_syscall_entry, report_death, ...) made by defineOps; got ${describeArg(ops)}`);
   }
   let keys: (string | symbol)[];
   try {
@@ -104,7 +77,7 @@ function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
     const fn = copy[name];
     if (fn === undefined) continue;
     if (typeof fn !== 'function') {
-      throw new UtraceUsageError('bad-ops', `${call}: ops.${name} must be a function (or left out); got ${describeValue(fn)}`);
+      throw new UtraceUsageError('bad-ops', `${call}: ops.${name} must be a function (or left out); got ${describeArg(fn)}`);
     }
     if (isAsync(fn as () => unknown)) {
       throw new UtraceUsageError('bad-ops', `${call}: ops.${name} is an async function: callbacks run on the traced thread and must not sleep; make it synchronous (block in a tracer thread instead)`);
@@ -112,11 +85,11 @@ function checkedCopy(ops: unknown, call: string): Record<string, unknown> {
   }
   const owner = copy['owner'];
   if (owner !== undefined && !isInstance(owner, Module)) {
-    throw new UtraceUsageError('bad-ops', `${call}: ops.owner must be a module made by Kernel.load_module (or left out); got ${describeValue(owner)}`);
+    throw new UtraceUsageError('bad-ops', `${call}: ops.owner must be a module made by Kernel.load_module (or left out); got ${describeArg(owner)}`);
   }
   const counters = copy['percpu_counters'];
   if (counters !== undefined && !isInstance(counters, PercpuCounters)) {
-    throw new UtraceUsageError('bad-ops', `${call}: ops.percpu_counters must come from alloc_percpu_counters(kernel) (or left out); got ${describeValue(counters)}`);
+    throw new UtraceUsageError('bad-ops', `${call}: ops.percpu_counters must come from alloc_percpu_counters(kernel) (or left out); got ${describeArg(counters)}`);
   }
   if (isInstance(owner, Module) && isInstance(counters, PercpuCounters) && (owner as Module).kernelId !== (counters as PercpuCounters).kernelId) {
     throw new UtraceUsageError('bad-ops', `${call}: ops.owner and ops.percpu_counters belong to different kernels; make both with the kernel the engine is attached in`);
@@ -146,7 +119,7 @@ export function opsForAttach(ops: unknown, call: string): { ops: utrace_engine_o
 /** Makes the frozen, claimed ops defineOps returns. @internal */
 export function makeOps(ops: unknown, claim: unknown): object {
   if (claim !== undefined && claim !== 'never-detaches' && claim !== 'may-detach') {
-    throw new UtraceUsageError('bad-ops', `defineOps: the claim must be 'may-detach' (some callback other than report_death may return UTRACE_DETACH) or 'never-detaches' (the default); got ${describeValue(claim)}`);
+    throw new UtraceUsageError('bad-ops', `defineOps: the claim must be 'may-detach' (some callback other than report_death may return UTRACE_DETACH) or 'never-detaches' (the default); got ${describeArg(claim)}`);
   }
   const made = Object.freeze(checkedCopy(ops, 'defineOps'));
   claims.set(made, claim ?? 'never-detaches');
