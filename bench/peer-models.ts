@@ -75,14 +75,21 @@ class Engine {
   /** `'user'` ops, the detached ops after UTRACE_DETACH, `null` once unlinked. */
   ops: 'user' | 'detached' | null = 'user';
   detachedBy: 'tracer' | 'callback' | 'reap' | null = null;
-  refs = 0;
-  tracerPointer = true;
+  /**
+   * Counted references the tracer holds (memory rule v2): 1 after a CREATE attach of ops that
+   * never detach, 0 for an RCU-kept pointer (ops that may detach), which owes no put.
+   */
+  refs: number;
   freeQueued = false;
   freed = false;
   /** Between start_callback and finish_callback. */
   reporting = false;
   /** Between start_callback and the end of the body (the module's code may run). */
   inFlight = false;
+
+  constructor(refs: 0 | 1) {
+    this.refs = refs;
+  }
 
   get linked(): boolean {
     return this.ops !== null;
@@ -118,7 +125,10 @@ class Rcu {
   }
 }
 
-/** `maybeFreeEngine`: free now, or after a grace period for an engine its callback detached. */
+/**
+ * `maybeFreeEngine` under memory rule v2: once unlinked and unreferenced, free now, or after a
+ * grace period for an engine its callback detached. An RCU-kept pointer does not keep it.
+ */
 function maybeFree(e: Engine, rcu: Rcu): void {
   if (e.freed || e.freeQueued || e.linked || e.refs > 0) return;
   if (e.detachedBy === 'callback') {
@@ -128,7 +138,7 @@ function maybeFree(e: Engine, rcu: Rcu): void {
     });
     return;
   }
-  if (!e.tracerPointer) e.freed = true;
+  e.freed = true;
 }
 
 /** What a callback body does: a check, then its return value. */
@@ -190,7 +200,7 @@ export type RaceModel = (m: Model) => void;
  * frees the data the callback counts into, detaches.
  */
 export const setEventsEinprogressFree: RaceModel = (m) => {
-  const e = new Engine();
+  const e = new Engine(1);
   const rcu = new Rcu();
   const t = { zombie: false };
   let freed = false;
@@ -208,7 +218,8 @@ export const setEventsEinprogressFree: RaceModel = (m) => {
       e.ops = 'detached';
       e.detachedBy = 'tracer';
     }
-    e.tracerPointer = false;
+    e.refs = 0; // utrace_engine_put: the attach's counted reference
+    maybeFree(e, rcu);
     m.end();
   })();
 };
@@ -218,7 +229,7 @@ export const setEventsEinprogressFree: RaceModel = (m) => {
  * detaches, puts and unloads the module at once.
  */
 export const detachEinprogressUnload: RaceModel = (m) => {
-  const e = new Engine();
+  const e = new Engine(1);
   const rcu = new Rcu();
   const t = { zombie: false };
   void rcu.thread(m);
@@ -230,7 +241,8 @@ export const detachEinprogressUnload: RaceModel = (m) => {
       e.ops = 'detached';
       e.detachedBy = 'tracer';
     }
-    e.tracerPointer = false;
+    e.refs = 0; // utrace_engine_put: the attach's counted reference
+    maybeFree(e, rcu);
     if (e.inFlight) m.fail('module-code-after-unload'); // module_unload with a callback in the module's code
     m.end();
   })();
@@ -241,7 +253,7 @@ export const detachEinprogressUnload: RaceModel = (m) => {
  * utrace_detach_sync on the pointer RCU alone keeps.
  */
 export const rcuOnlySync: RaceModel = (m) => {
-  const e = new Engine();
+  const e = new Engine(0); // ops that may detach: an RCU-kept pointer, no reference
   const rcu = new Rcu();
   const t = { zombie: false };
   void rcu.thread(m);
@@ -266,8 +278,7 @@ export const rcuOnlySync: RaceModel = (m) => {
       e.ops = 'detached';
       e.detachedBy = 'tracer';
     }
-    e.tracerPointer = false;
-    maybeFree(e, rcu);
+    maybeFree(e, rcu); // the RCU-kept pointer owes no put
     m.end();
   })();
 };
@@ -278,7 +289,7 @@ export const rcuOnlySync: RaceModel = (m) => {
  */
 export const globalNoCounters: RaceModel = (m) => {
   const rcu = new Rcu();
-  const engines = [new Engine(), new Engine(), new Engine()];
+  const engines = [new Engine(1), new Engine(1), new Engine(1)];
   const tasks = engines.map(() => ({ zombie: false }));
   void rcu.thread(m);
   void init(m, engines, tasks, rcu);
@@ -290,7 +301,8 @@ export const globalNoCounters: RaceModel = (m) => {
         e.ops = 'detached';
         e.detachedBy = 'tracer';
       }
-      e.tracerPointer = false;
+      e.refs = 0; // utrace_engine_put
+      maybeFree(e, rcu);
     }
     if (engines.some((e) => e.inFlight)) m.fail('module-code-after-unload');
     m.end();
@@ -304,7 +316,9 @@ export const globalNoCounters: RaceModel = (m) => {
  */
 export function deepRcuOnlyModel(work = DEEP_TRACER_WORK): RaceModel {
   return (m) => {
-    const e = new Engine();
+    // An RCU-kept pointer (the callback may detach), turned into a counted reference by
+    // utrace_engine_get in the attaching code, before events are enabled.
+    const e = new Engine(0);
     e.refs = 1;
     const rcu = new Rcu();
     const t = { zombie: false };
@@ -325,10 +339,7 @@ export function deepRcuOnlyModel(work = DEEP_TRACER_WORK): RaceModel {
         e.ops = 'detached';
         e.detachedBy = 'tracer';
       }
-      if (ret === 0 || ret === -3) {
-        e.tracerPointer = false;
-        maybeFree(e, rcu);
-      }
+      if (ret === 0 || ret === -3) maybeFree(e, rcu);
     };
     void (async () => {
       await m.point();

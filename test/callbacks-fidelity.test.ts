@@ -236,4 +236,22 @@ describe('defineOps refuses hostile ops with a UtraceUsageError (never a raw Typ
     assert.throws(() => Object.assign(ops, { report_exec: () => UTRACE_DETACH }), TypeError);
     utrace_engine_put(engine);
   });
+
+  it('after attach, no write, delete or added member changes the callbacks the kernel calls (defineOps TSDoc)', () => {
+    const ops = defineOps({ report_exec: () => UTRACE_RESUME });
+    const task = new Kernel().spawn('traced', [sys(1)]);
+    const engine = engineOf(utrace_attach_task(task, UTRACE_ATTACH_CREATE, ops, null));
+    const writable = ops as unknown as Record<string, unknown>;
+    assert.throws(() => Object.assign(ops, { report_exec: () => UTRACE_DETACH }), TypeError);
+    assert.throws(() => { writable['report_exec'] = () => UTRACE_DETACH; }, TypeError);
+    assert.throws(() => { delete writable['report_exec']; }, TypeError);
+    assert.throws(() => { writable['report_syscall_exit'] = () => UTRACE_DETACH; }, TypeError);
+    assert.throws(() => Object.defineProperty(ops, 'report_exec', { value: () => UTRACE_DETACH }), TypeError);
+    assert.equal((writable['report_exec'] as () => number)(), UTRACE_RESUME);
+    assert.equal(writable['report_syscall_exit'], undefined);
+    const kept = rec(engine).userOps;
+    assert.equal((kept.report_exec as () => number)(), UTRACE_RESUME);
+    assert.equal(kept.report_syscall_exit, undefined);
+    utrace_engine_put(engine);
+  });
 });

@@ -10,6 +10,7 @@ import {
   UTRACE_DETACH,
   UTRACE_EVENT,
   UTRACE_RESUME,
+  UTRACE_STOP,
   defineOps,
   rcu_read_section,
   utrace_barrier,
@@ -17,8 +18,9 @@ import {
   utrace_detach_sync,
   utrace_engine_put,
   utrace_set_events,
+  utrace_syscall_return,
 } from 'utrace';
-import type { sync_section_body, utrace_engine } from 'utrace';
+import type { ops_shape, sync_section_body, utrace_engine } from 'utrace';
 import { attached, detached, engineParameter, eventsCleared, inCallback, onlyParameter, rcuOnly, task, unknownState } from './fixtures.js';
 
 // --- Rule 1: a blocking call on an rcu-only engine ------------------------------------------
@@ -102,3 +104,30 @@ expectType<typeof attached>(engineParameter(utrace_detach_sync<typeof attached>)
 expectType<typeof detached>(engineParameter(utrace_barrier<typeof detached>));
 
 void rcuOnlyMessage, detachedMessage, unknownStateMessage;
+
+// --- Rule 4: a callback that returns what it may not -------------------------------------------
+// defineOps takes the ops as they are written and checks each callback's return: one that
+// returns what its rule forbids is asked to be a sentence naming it, what it returns and what
+// it may return. The sentence is read from defineOps' own parameter type here.
+
+type rule4_parameter<O extends ops_shape> = Parameters<typeof defineOps<O, 'inferred'>>[0];
+declare const returnsSeven: rule4_parameter<{ readonly report_exec: () => 7 }>;
+expectType<(() => 7) & 'defineOps: report_exec returns 7, but may return only a resume action (UTRACE_STOP .. UTRACE_DETACH)'>(returnsSeven.report_exec);
+declare const deathStops: rule4_parameter<{ readonly report_death: () => typeof UTRACE_STOP }>;
+expectType<(() => 0) & 'defineOps: report_death returns UTRACE_STOP (0), but may return only UTRACE_DETACH or UTRACE_RESUME'>(deathStops.report_death);
+declare const asyncExec: rule4_parameter<{ readonly report_exec: () => Promise<5> }>;
+expectType<(() => Promise<5>) & 'defineOps: report_exec returns a promise (an async callback sleeps; callbacks must not), but may return only a resume action (UTRACE_STOP .. UTRACE_DETACH)'>(asyncExec.report_exec);
+declare const plainNumber: rule4_parameter<{ readonly report_jctl: () => number }>;
+expectType<(() => number) & 'defineOps: report_jctl returns a plain number, but may return only a resume action (UTRACE_STOP .. UTRACE_DETACH)'>(plainNumber.report_jctl);
+declare const syscallOnExec: rule4_parameter<{ readonly report_exec: () => ReturnType<typeof utrace_syscall_return<5>> }>;
+expectType<(() => ReturnType<typeof utrace_syscall_return<5>>) & 'defineOps: report_exec returns a syscall action, but may return only a resume action (UTRACE_STOP .. UTRACE_DETACH)'>(syscallOnExec.report_exec);
+// A legal return leaves the callback as written.
+declare const legal: rule4_parameter<{ readonly report_death: () => typeof UTRACE_DETACH }>;
+expectType<() => 6>(legal.report_death);
+function rule4Messages() {
+  // @ts-expect-error defineOps: report_death returns UTRACE_STOP (0), but may return only UTRACE_DETACH or UTRACE_RESUME
+  defineOps({ report_death: () => UTRACE_STOP });
+  // @ts-expect-error defineOps: report_exec returns 7, but may return only a resume action (UTRACE_STOP .. UTRACE_DETACH)
+  defineOps({ report_exec: () => 7 });
+}
+void rule4Messages;

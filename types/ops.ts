@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 import type {
+  combined_return,
   death_return,
   resume_return,
+  utrace_resume_action_t,
   signal_return,
   syscall_entry_return,
 } from './actions.js';
@@ -219,5 +221,148 @@ export interface utrace_engine_ops<D = unknown> {
   /** The module whose code these callbacks are (`.owner = THIS_MODULE`). */
   readonly owner?: module_struct;
   /** Per-CPU counters the kernel brackets every callback of this engine with. */
+  readonly percpu_counters?: percpu_counters;
+}
+
+/**
+ * What each callback may return (SPEC §3 rule 4), in types and in words.
+ * @public
+ * @category Lifecycle types
+ */
+export interface callback_returns {
+  /** What `report_quiesce` may return, as a type and in words. */
+  report_quiesce: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_signal` may return, as a type and in words. */
+  report_signal: [signal_return, 'a resume action, or utrace_signal_return(signal action, resume action)'];
+  /** What `report_clone` may return, as a type and in words. */
+  report_clone: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_jctl` may return, as a type and in words. */
+  report_jctl: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_exec` may return, as a type and in words. */
+  report_exec: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_syscall_entry` may return, as a type and in words. */
+  report_syscall_entry: [syscall_entry_return, 'a resume action, or utrace_syscall_return(syscall action, resume action)'];
+  /** What `report_syscall_exit` may return, as a type and in words. */
+  report_syscall_exit: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_exit` may return, as a type and in words. */
+  report_exit: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
+  /** What `report_death` may return, as a type and in words. */
+  report_death: [death_return, 'UTRACE_DETACH or UTRACE_RESUME'];
+  /** What `report_reap` may return, as a type and in words. */
+  report_reap: [undefined, 'nothing (undefined)'];
+  /** What `release` may return, as a type and in words. */
+  release: [undefined, 'nothing (undefined)'];
+}
+
+/**
+ * The names of the resume actions, for rule-4 messages.
+ * @public
+ * @category Lifecycle types
+ */
+export interface action_names {
+  /** The name of resume action 0. */
+  0: 'UTRACE_STOP (0)';
+  /** The name of resume action 1. */
+  1: 'UTRACE_INTERRUPT (1)';
+  /** The name of resume action 2. */
+  2: 'UTRACE_REPORT (2)';
+  /** The name of resume action 3. */
+  3: 'UTRACE_SINGLESTEP (3)';
+  /** The name of resume action 4. */
+  4: 'UTRACE_BLOCKSTEP (4)';
+  /** The name of resume action 5. */
+  5: 'UTRACE_RESUME (5)';
+  /** The name of resume action 6. */
+  6: 'UTRACE_DETACH (6)';
+}
+
+/**
+ * A callback's return type `R`, in words, for rule-4 messages.
+ * @public
+ * @category Lifecycle types
+ */
+export type returned_text<R> = [R] extends [PromiseLike<unknown>]
+  ? 'a promise (an async callback sleeps; callbacks must not)'
+  : [R] extends [combined_return<utrace_resume_action_t, 'syscall'>]
+    ? 'a syscall action'
+    : [R] extends [combined_return<utrace_resume_action_t, 'signal'>]
+      ? 'a signal action'
+      : [R] extends [number]
+        ? number extends R
+          ? 'a plain number'
+          : R extends keyof action_names ? action_names[R] : R extends number ? `${R}` : never
+        : [R] extends [void]
+          ? 'void (which may be any value)'
+          : 'another value';
+
+/**
+ * The ops `O` as `defineOps` accepts them: each callback that returns what it may not is
+ * replaced by a sentence naming the callback, what it returns and what it may return.
+ * @public
+ * @category Lifecycle types
+ */
+export type rule4_checked<O> = {
+  [K in keyof O]: K extends keyof callback_returns
+    ? O[K] extends (...args: any) => infer R
+      ? [R] extends [callback_returns[K][0]]
+        ? O[K]
+        : `defineOps: ${K & string} returns ${returned_text<R>}, but may return only ${callback_returns[K][1]}`
+      : O[K]
+    : O[K];
+};
+
+/**
+ * Any value, spelt so that a callback's literal return stays literal (`7`, not `number`) and a
+ * body without `return` is read as returning `undefined`: what `defineOps` infers the
+ * callbacks that return an action against, before {@link rule4_checked} judges what they return.
+ * @public
+ * @category Lifecycle types
+ */
+export type any_return = utrace_resume_action_t | (number & {}) | {} | null | undefined;
+
+/**
+ * The shape `defineOps` infers ops from: the callbacks of {@link utrace_engine_ops} with their
+ * parameters, so that a wrong return is reported by {@link rule4_checked} as the rule rather
+ * than as a signature mismatch. `report_reap` and `release` keep their `undefined` return
+ * here (a wrong return from them reads "not assignable to type 'undefined'"): a wider
+ * contextual type would make TypeScript 5.9 read their empty bodies as `void`.
+ * @public
+ * @category Lifecycle types
+ */
+export interface ops_shape {
+  /** `report_quiesce`, as `defineOps` infers it. */
+  report_quiesce?(action: number, engine: callback_engine<unknown>, event: number): any_return;
+  /** `report_signal`, as `defineOps` infers it. */
+  report_signal?(
+    action: number,
+    engine: callback_engine<unknown>,
+    regs: pt_regs,
+    info: siginfo_t,
+    orig_ka: k_sigaction | null,
+    return_ka: k_sigaction,
+  ): any_return;
+  /** `report_clone`, as `defineOps` infers it. */
+  report_clone?(action: number, engine: callback_engine<unknown>, clone_flags: number, child: task_struct): any_return;
+  /** `report_jctl`, as `defineOps` infers it. */
+  report_jctl?(action: number, engine: callback_engine<unknown>, type: jctl_type, notify: number): any_return;
+  /** `report_exec`, as `defineOps` infers it. */
+  report_exec?(action: number, engine: callback_engine<unknown>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): any_return;
+  /** `report_syscall_entry`, as `defineOps` infers it. */
+  report_syscall_entry?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  /** `report_syscall_exit`, as `defineOps` infers it. */
+  report_syscall_exit?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  /** `report_exit`, as `defineOps` infers it. */
+  report_exit?(action: number, engine: callback_engine<unknown>, orig_code: number, code: exit_code_cell): any_return;
+  /** `report_death`, as `defineOps` infers it. */
+  report_death?(engine: callback_engine<unknown>, group_dead: boolean, signal: number): any_return;
+  /** `report_reap`, as `defineOps` infers it. */
+  // Exactly `undefined`: only then does every compiler read a body without `return` as
+  // returning `undefined` (TypeScript 5.9 reads `void` otherwise, which rule 4 refuses).
+  report_reap?(engine: callback_engine<unknown>, task: task_struct): undefined;
+  /** `release`, as `defineOps` infers it. */
+  release?(data: unknown): undefined;
+  /** `owner`, as `defineOps` infers it. */
+  readonly owner?: module_struct;
+  /** `percpu_counters`, as `defineOps` infers it. */
   readonly percpu_counters?: percpu_counters;
 }

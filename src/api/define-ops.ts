@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
-import type { defined_ops_result, detach_claim, utrace_engine_ops } from '../../types/ops.js';
+import type { defined_ops_result, detach_claim, ops_shape, rule4_checked, utrace_engine_ops } from '../../types/ops.js';
 import { describeArg, integerArg, isArray, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';
@@ -141,6 +141,17 @@ export function makeOps(ops: unknown, claim: unknown): object {
  *   pointer (`'rcu-only'`). When the compiler sees a callback that may detach, it requires this
  *   claim: without it the result is a sentence naming the callback, which no attach takes.
  *
+ * Rule 4 (what a callback may return) is checked here too: a callback that returns what it
+ * may not is reported as a sentence naming it, what it returns and what it may return, for
+ * example "defineOps: report_death returns UTRACE_STOP (0), but may return only UTRACE_DETACH
+ * or UTRACE_RESUME". `report_reap` and `release` must return `undefined`.
+ *
+ * The ops returned are frozen: no callback can be added, replaced or removed after attach. In
+ * strict mode (every module) `Object.assign(ops, ...)` or an assignment to a member throws
+ * JavaScript's own `TypeError` ("Cannot assign to read only property"); in sloppy-mode
+ * scripts the write is silently ignored. Either way the kernel keeps calling the callbacks
+ * checked here.
+ *
  * The data type the callbacks read is what one of their engine parameters is annotated with
  * (`engine: callback_engine<KBox<counts>>`; `unknown` when none is); an attach with these ops
  * must pass data of that type. Explicit type arguments are refused: the compiler infers them.
@@ -171,8 +182,8 @@ export function makeOps(ops: unknown, claim: unknown): object {
  * @public
  * @category Kernel calls
  */
-export function defineOps<const O extends utrace_engine_ops<unknown>, Inferred extends 'inferred', const C extends detach_claim = 'never-detaches'>(
-  ops: O,
+export function defineOps<const O extends ops_shape, Inferred extends 'inferred', const C extends detach_claim = 'never-detaches'>(
+  ops: O & NoInfer<O extends utrace_engine_ops<unknown> ? unknown : rule4_checked<O>>,
   claim?: C,
 ): defined_ops_result<O, C> {
   return makeOps(ops, claim) as defined_ops_result<O, C>;

@@ -17,8 +17,8 @@ import { taskAndEngine } from './validate.js';
  * they raced with has finished and its return value has taken effect. Blocking: call it from
  * a tracer thread, never inside an RCU read-side section; from a callback only on that
  * callback's own task, where it returns 0 at once, as the kernel's does when the target is
- * `current` (snajpa/openvz6-kernel\@4aadb2adba8a39015e634507e5c41a74e44968e6:kernel/utrace.c,
- * function utrace_barrier).
+ * `current` (snajpa/openvz6-kernel\@4aadb2adba8a39015e634507e5c41a74e44968e6:kernel/utrace.c:1315-1353,
+ * the early return at lines 1320-1321).
  *
  * Accepted states: a counted reference, attached or detached; the engine a callback was given,
  * inside that callback, on its own task. Not an rcu-only engine (rule 1), not an
