@@ -18,6 +18,7 @@ import {
   KBox,
   Kernel,
   kill,
+  module_unload,
   PTR_ERR,
   raise,
   RandomScheduler,
@@ -125,6 +126,8 @@ export interface RunStats {
   readonly eligible: number;
   /** Post-run checks of -EINPROGRESS / barrier results against the callbacks in progress. */
   readonly inProgressChecks: number;
+  /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
+  readonly unload?: 'after-unload' | 'clean';
 }
 
 /** The result of one run: its statistics, what broke, and the kernel's outcome. */
@@ -465,6 +468,15 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
   };
 
+  // ---- module ---------------------------------------------------------------------------
+  const mod = sc.module !== null ? kernel.load_module('fuzzmod') : undefined;
+  const moduleMembers = mod !== undefined ? { owner: mod, percpu_counters: kernel.alloc_percpu_counters() } : {};
+  /**
+   * What the unloader saw when module_unload returned: whether an engine had not yet run its
+   * `release` (module code that must still run, so after the unload).
+   */
+  let unloadSeen: { readonly step: number; readonly released: ReadonlySet<number> } | undefined;
+
   const occOf = (s: string, prefix: string): number => (s.startsWith(prefix) ? Number(s.slice(prefix.length)) : -1);
   const makeOps = (): utrace_engine_ops<any> => ({
     report_quiesce: (_a: number, e: unknown) => onBody('report_quiesce', e, -1, false),
@@ -489,6 +501,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       kernel.kfree(data as KBox<unknown>);
       return undefined;
     },
+    ...moduleMembers,
   } as unknown as utrace_engine_ops<any>);
   // Kind 0 never detaches from a callback but report_death; kind 1 may (SPEC §3 rule 3).
   const opsByKind: Record<OpsKind, utrace_engine_ops<any>> = {
@@ -903,6 +916,23 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
     });
   });
+  if (mod !== undefined) {
+    kernel.tracer('unloader', async () => {
+      if (sc.module!.wait) {
+        // The safe order: every engine detached and put by its tracer, then wait until each
+        // has run release. An engine a callback detached is unlinked only when its task next
+        // reports or is reaped, and freed a grace period after that: waiting for the tracers
+        // and one synchronize_rcu is not enough.
+        while (tracers.some((t) => !t.done)) await schedule();
+        for (let round = 0; round < 200 && engineList.some((E) => E.released === 0); round++) {
+          await synchronize_rcu();
+          await schedule();
+        }
+      }
+      await module_unload(mod);
+      unloadSeen = { step: clock.step, released: new Set(engineList.filter((E) => E.released > 0).map((E) => E.model.id)) };
+    });
+  }
   if (needsWatchdog) {
     kernel.tracer('watchdog', async () => {
       while (tracers.some((t) => !t.done)) {
@@ -929,7 +959,24 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   // PCT is not fair: a tracer polling with schedule() may keep the CPU until the step limit
   // (documented for such loops). Everything up to there was checked.
   const unfairStop = outcome?.failure?.check === 'step-limit' && sc.sched.kind === 'pct';
-  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop) {
+  const afterUnload = outcome?.failure?.check === 'module-code-after-unload';
+  let unloadVerdict: 'after-unload' | 'clean' | undefined;
+  if (outcome !== undefined && mod !== undefined) {
+    // Every engine is freed by the end (each tracer puts its own), and its release is module
+    // code: module code after unload exactly when an engine (one attached before the unload,
+    // or after it) had not run release when module_unload returned.
+    if (unloadSeen === undefined && !afterUnload && outcome.status === 'ok') problem('the unloader never returned from module_unload');
+    const pending = unloadSeen === undefined ? [] : engineList.filter((E) => !unloadSeen!.released.has(E.model.id)).map((E) => E.model.id);
+    const expected = pending.length > 0;
+    if (expected && afterUnload) unloadVerdict = 'after-unload';
+    else if (!expected && outcome.status === 'ok' && unloadSeen !== undefined) unloadVerdict = 'clean';
+    if (expected && outcome.status === 'ok') {
+      problem(`module_unload returned at step ${unloadSeen!.step} before engine(s) ${pending.join(', ')} ran release, yet the run reported no module code after unload`);
+    } else if (afterUnload && unloadSeen !== undefined && !expected) {
+      problem(`module code after unload reported though every engine had run release when module_unload returned (step ${unloadSeen.step}): ${outcome.failure?.message}`);
+    }
+  }
+  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
     problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
   }
 
@@ -1047,6 +1094,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       callbacks,
       eligible: eligibleCount,
       inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
+      ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },
     problems,
     outcome,

@@ -114,6 +114,17 @@ export type SchedSpec =
   | { readonly kind: 'round-robin' }
   | { readonly kind: 'pct'; readonly depth: number };
 
+/**
+ * A module owning every engine's ops, with per-CPU counters around each callback, and an
+ * `unloader` tracer thread that calls `module_unload`. `wait`: only after every tracer has
+ * detached and put its engines and a `synchronize_rcu` (the safe order); otherwise at once,
+ * while the engines are still attached, so a later callback or `release` is module code
+ * after unload.
+ */
+export interface ModuleSpec {
+  readonly wait: boolean;
+}
+
 /** One generated scenario. */
 export interface Scenario {
   /** Seed of the scheduler that picks every step. */
@@ -125,6 +136,8 @@ export interface Scenario {
   readonly tasks: readonly TaskSpec[];
   readonly engines: readonly EngineSpec[];
   readonly tracers: readonly TracerSpec[];
+  /** Engines owned by a module that is unloaded during the run, or none. */
+  readonly module: ModuleSpec | null;
 }
 
 const SIGUSR1 = 10;
@@ -292,6 +305,10 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       { minLength: 1, maxLength: 3 },
     ),
     tracers: fc.array(tracerArb, { minLength: 1, maxLength: 2 }),
+    module: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<ModuleSpec | null>(null) },
+      { weight: 1, arbitrary: fc.record({ wait: fc.boolean() }) },
+    ),
   })
   .map((s) => ({
     ...s,

@@ -1,0 +1,37 @@
+/**
+ * What the model-based fuzzer generates: over a fixed sample of its scenarios, each case it
+ * is meant to cover occurs, and the model's prediction for it is checked (a run whose
+ * prediction failed is a problem, which fails this test too).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { runScenario, type RunResult } from './support/fuzz/harness.js';
+import { scenarioArb, type Scenario } from './support/fuzz/scenario.js';
+
+const SAMPLE = 400;
+const SEED = 20080521;
+
+let runs: Array<{ sc: Scenario; r: RunResult }> | undefined;
+async function sample(): Promise<Array<{ sc: Scenario; r: RunResult }>> {
+  if (runs === undefined) {
+    runs = [];
+    for (const sc of fc.sample(scenarioArb, { numRuns: SAMPLE, seed: SEED })) runs.push({ sc, r: await runScenario(sc) });
+  }
+  return runs;
+}
+
+describe('the fuzzer covers its former blind spots', () => {
+  it(`generates module unloads, safe and unsafe, and predicts module code after unload exactly (${SAMPLE} scenarios)`, async () => {
+    const all = await sample();
+    for (const { r } of all) assert.deepEqual(r.problems, []);
+    const unsafe = all.filter(({ sc }) => sc.module !== null && !sc.module.wait);
+    const safe = all.filter(({ sc }) => sc.module !== null && sc.module.wait);
+    const predictedAfter = unsafe.filter(({ r }) => r.stats.unload === 'after-unload');
+    const clean = safe.filter(({ r }) => r.stats.unload === 'clean');
+    assert.ok(predictedAfter.length >= 10, `unloads without waiting that the model says run module code after unload: ${predictedAfter.length}`);
+    for (const { r } of predictedAfter) assert.equal(r.outcome?.failure?.check, 'module-code-after-unload');
+    assert.ok(clean.length >= 10, `unloads in the safe order that the model says are clean: ${clean.length}`);
+    for (const { r } of clean) assert.equal(r.outcome?.status, 'ok');
+  });
+});
