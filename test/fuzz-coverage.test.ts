@@ -34,4 +34,20 @@ describe('the fuzzer covers its former blind spots', () => {
     assert.ok(clean.length >= 10, `unloads in the safe order that the model says are clean: ${clean.length}`);
     for (const { r } of clean) assert.equal(r.outcome?.status, 'ok');
   });
+
+  it('generates call_rcu, inside and outside read-side sections, and synchronize_rcu after it', async () => {
+    const all = await sample();
+    const cmds = all.flatMap(({ sc }) => sc.tracers.flatMap((t) => t.cmds));
+    const queued = all.reduce((n, { r }) => n + r.stats.rcuCallbacks, 0);
+    assert.ok(queued >= 50, `call_rcu callbacks queued and checked: ${queued}`);
+    assert.ok(cmds.some((c) => c.op === 'call_rcu' && c.rcu), 'call_rcu from inside a read-side section');
+    assert.ok(cmds.some((c) => c.op === 'call_rcu' && !c.rcu), 'call_rcu outside a read-side section');
+    // A synchronize_rcu after a call_rcu in the same tracer: its return is checked against the callback.
+    const syncAfterCall = (cmds: readonly { op: string }[]): boolean => {
+      const first = cmds.findIndex((c) => c.op === 'call_rcu');
+      return first >= 0 && cmds.slice(first).some((c) => c.op === 'synchronize_rcu');
+    };
+    const after = all.filter(({ sc }) => sc.tracers.some((t) => syncAfterCall(t.cmds)));
+    assert.ok(after.length >= 5, `scenarios with synchronize_rcu after call_rcu: ${after.length}`);
+  });
 });

@@ -14,6 +14,7 @@ import {
   exec,
   exit,
   find_get_pid,
+  call_rcu,
   IS_ERR,
   KBox,
   Kernel,
@@ -126,6 +127,8 @@ export interface RunStats {
   readonly eligible: number;
   /** Post-run checks of -EINPROGRESS / barrier results against the callbacks in progress. */
   readonly inProgressChecks: number;
+  /** `call_rcu` callbacks queued (each checked to run once, after its call returned and before a later `synchronize_rcu` returned). */
+  readonly rcuCallbacks: number;
   /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
   readonly unload?: 'after-unload' | 'clean';
 }
@@ -467,6 +470,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       );
     }
   };
+
+  /** The call_rcu callbacks the tracers queued, and how often each ran. */
+  const rcuQueued: Array<{ readonly step: number; ran: number }> = [];
 
   // ---- module ---------------------------------------------------------------------------
   const mod = sc.module !== null ? kernel.load_module('fuzzmod') : undefined;
@@ -869,9 +875,27 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       case 'schedule':
         for (let i = 0; i < cmd.n; i++) await schedule();
         return;
-      case 'synchronize_rcu':
+      case 'synchronize_rcu': {
+        const before = rcuQueued.slice();
         await synchronize_rcu();
+        // "every call_rcu callback queued before it has run" (the synchronize_rcu contract, src/api/rcu.ts).
+        for (const q of before) if (q.ran === 0) problem(`synchronize_rcu returned before the call_rcu callback queued at step ${q.step} ran`);
         return;
+      }
+      case 'call_rcu': {
+        const box = kernel.kmalloc(`rcu block ${rcuQueued.length}`, { n: rcuQueued.length });
+        const q = { step: clock.step, ran: 0 };
+        rcuQueued.push(q);
+        inRcu(cmd.rcu, () =>
+          call_rcu(() => {
+            q.ran++;
+            if (q.ran > 1) problem(`the call_rcu callback queued at step ${q.step} ran ${q.ran} times`);
+            kernel.kfree(box);
+          }),
+        );
+        if (q.ran !== 0) problem('a call_rcu callback ran before call_rcu returned (it must wait for a grace period)');
+        return;
+      }
       case 'interrupt_self':
         tr.signalMaybe = true;
         tr.handle!.interrupt();
@@ -1018,6 +1042,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
     }
     if (cut) return;
+    for (const q of rcuQueued) if (q.ran !== 1) problem(`the call_rcu callback queued at step ${q.step} ran ${q.ran} times by the end of the run (once is required)`);
     for (const E of engineList) {
       checkExactlyOnce(E);
       if (E.record.freedAt !== null && E.released !== 1) problem(`engine ${E.model.id} was freed but release ran ${E.released} times`);
@@ -1094,6 +1119,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       callbacks,
       eligible: eligibleCount,
       inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
+      rcuCallbacks: rcuQueued.length,
       ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },
     problems,

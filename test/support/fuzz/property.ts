@@ -23,6 +23,8 @@ export interface FuzzTotals {
   callbacks: number;
   eligible: number;
   inProgressChecks: number;
+  /** `call_rcu` callbacks queued and checked. */
+  rcuCallbacks: number;
   /** Module unloads where module code after unload was predicted, and reported. */
   unloadsAfter: number;
   /** Module unloads in the safe order, with no module code after them. */
@@ -114,7 +116,7 @@ function envInt(name: string): number | undefined {
  * {@link FuzzFailure} with the shrunk counterexample on failure.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
-  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, unloadsAfter: 0, unloadsClean: 0 };
+  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, rcuCallbacks: 0, unloadsAfter: 0, unloadsClean: 0 };
   const seed = envInt('UTRACE_FUZZ_SEED') ?? options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const path = process.env['UTRACE_FUZZ_PATH'] || options.path;
   // Runs after the first failure are fast-check shrinking it: not counted.
@@ -135,6 +137,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
       totals.callbacks += stats.callbacks;
       totals.eligible += stats.eligible;
       totals.inProgressChecks += stats.inProgressChecks;
+      totals.rcuCallbacks += stats.rcuCallbacks;
       if (stats.unload === 'after-unload') totals.unloadsAfter++;
       if (stats.unload === 'clean') totals.unloadsClean++;
       options.onSequence?.(totals);

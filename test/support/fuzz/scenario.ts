@@ -86,6 +86,8 @@ export type Cmd =
   | { readonly op: 'kill'; readonly task: number; readonly sig: number }
   | { readonly op: 'schedule'; readonly n: number }
   | { readonly op: 'synchronize_rcu' }
+  /** Queue an RCU callback that frees a block the tracer allocated (`rcu`: from inside a read-side section). */
+  | { readonly op: 'call_rcu'; readonly rcu: boolean }
   | { readonly op: 'interrupt_self' }
   | { readonly op: 'resume_all' };
 
@@ -268,6 +270,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   },
   { weight: 8, arbitrary: fc.record({ op: fc.constant('schedule' as const), n: fc.integer({ min: 1, max: 12 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'synchronize_rcu' } as const) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('call_rcu' as const), rcu: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'interrupt_self' } as const) },
   { weight: 2, arbitrary: fc.constant({ op: 'resume_all' } as const) },
 );
