@@ -37,6 +37,7 @@ function summary(t: FuzzTotals): string {
   return (
     `${t.sequences} sequences, ${t.calls} API calls checked, ${t.callbacks} callbacks, ` +
     `${t.eligible} exactly-once obligations, ${t.inProgressChecks} in-progress checks, ${t.rcuCallbacks} call_rcu callbacks, ` +
+    `${t.hostileCallbacks} hostile callbacks (${t.oopses} predicted oopses), ` +
     `${t.unloadsAfter + t.unloadsClean} module unloads (${t.unloadsAfter} predicted module code after unload), ${t.steps} kernel steps` +
     ` in ${seconds.toFixed(1)} s`
   );

@@ -50,4 +50,20 @@ describe('the fuzzer covers its former blind spots', () => {
     const after = all.filter(({ sc }) => sc.tracers.some((t) => syncAfterCall(t.cmds)));
     assert.ok(after.length >= 5, `scenarios with synchronize_rcu after call_rcu: ${after.length}`);
   });
+
+  it('generates callbacks that return illegal values or throw, and predicts the oops that names the first', async () => {
+    const all = await sample();
+    const hostile = all.filter(({ r }) => r.stats.hostileCallbacks > 0);
+    const named = hostile.filter(({ r }) => r.stats.oops !== undefined);
+    assert.ok(named.length >= 10, `runs whose oops named the predicted callback: ${named.length}`);
+    for (const { r } of named) {
+      assert.equal(r.outcome?.failure?.check, 'oops');
+      assert.ok(r.outcome!.failure!.message.startsWith(`${r.stats.oops} of `), r.outcome!.failure!.message);
+    }
+    // Every run with a hostile callback either names it in its oops or failed an earlier kernel check.
+    for (const { r } of hostile) if (r.stats.oops === undefined) assert.equal(r.outcome?.status, 'failed');
+    const messages = named.map(({ r }) => r.outcome!.failure!.message);
+    assert.ok(messages.some((m) => m.includes(' threw')), 'a callback that threw');
+    assert.ok(messages.some((m) => m.includes(' returned ')), 'a callback that returned an illegal value');
+  });
 });

@@ -105,7 +105,7 @@ import {
   type Match,
   type TaskView,
 } from './model.js';
-import { DRAIN_UNTIL_EXIT, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
+import { DRAIN_UNTIL_EXIT, ODD_BASE, ODD_RETURNS, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
 
 const EXIT_DEAD = 32;
 const SIGKILL = 9;
@@ -129,6 +129,10 @@ export interface RunStats {
   readonly inProgressChecks: number;
   /** `call_rcu` callbacks queued (each checked to run once, after its call returned and before a later `synchronize_rcu` returned). */
   readonly rcuCallbacks: number;
+  /** Callbacks that returned an illegal value or threw. */
+  readonly hostileCallbacks: number;
+  /** The callback the run's oops named, as the model predicted. */
+  readonly oops?: string;
   /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
   readonly unload?: 'after-unload' | 'clean';
 }
@@ -425,6 +429,17 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     checkCallbackAllowed(E, name, step, thread);
     const n = E.count++;
     const r = E.rets[n % E.rets.length]!;
+    if (r >= ODD_BASE && name !== 'report_reap') {
+      // Hostile: an illegal value, or a throw. The model: an oops naming this callback (the
+      // run's failure if it is the first and nothing else fails), the callback read as
+      // UTRACE_RESUME (SPEC rule 4).
+      const odd = ODD_RETURNS[r - ODD_BASE];
+      oddBodies.push({ name, step, threw: odd === 'throw' });
+      E.model.wantsStop = 'maybe';
+      E.bodies.push({ step, thread, name, occ, resumed, ret: RESUME });
+      if (odd === 'throw') throw new Error(`fuzz: ${name} throws on purpose`);
+      return odd as number;
+    }
     let action = r & 7;
     if (action === 7) action = RESUME;
     const extra = (r & 8) !== 0;
@@ -471,6 +486,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
   };
 
+  /** Callbacks that returned an illegal value or threw, in the order they ran. */
+  const oddBodies: Array<{ readonly name: string; readonly step: number; readonly threw: boolean }> = [];
   /** The call_rcu callbacks the tracers queued, and how often each ran. */
   const rcuQueued: Array<{ readonly step: number; ran: number }> = [];
 
@@ -985,6 +1002,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const unfairStop = outcome?.failure?.check === 'step-limit' && sc.sched.kind === 'pct';
   const afterUnload = outcome?.failure?.check === 'module-code-after-unload';
   let unloadVerdict: 'after-unload' | 'clean' | undefined;
+  let oopsChecked = false;
   if (outcome !== undefined && mod !== undefined) {
     // Every engine is freed by the end (each tracer puts its own), and its release is module
     // code: module code after unload exactly when an engine (one attached before the unload,
@@ -1000,12 +1018,24 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`module code after unload reported though every engine had run release when module_unload returned (step ${unloadSeen.step}): ${outcome.failure?.message}`);
     }
   }
-  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
+  // The first hostile callback is the run's failure, an oops naming it, unless a check fails.
+  const firstOdd = oddBodies[0];
+  const oopsed = outcome?.failure?.check === 'oops';
+  if (outcome !== undefined && firstOdd !== undefined) {
+    const head = `${firstOdd.name} of `;
+    const how = firstOdd.threw ? ' threw' : ' returned';
+    if (outcome.status === 'ok') problem(`${firstOdd.name} ${firstOdd.threw ? 'threw' : 'returned an illegal value'} at step ${firstOdd.step}, yet the run reported no oops (SPEC rule 4)`);
+    else if (oopsed && !(outcome.failure!.message.startsWith(head) && outcome.failure!.message.includes(how))) {
+      problem(`the oops does not name the first hostile callback (${firstOdd.name} at step ${firstOdd.step}, which${how}): ${outcome.failure!.message}`);
+    } else if (oopsed) oopsChecked = true;
+  }
+  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
     problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
   }
 
   // ---- after the run ------------------------------------------------------------------------
-  if (outcome !== undefined) postRun(outcome.status !== 'ok');
+  // An oops does not stop the run: every check that needs the whole schedule still applies.
+  if (outcome !== undefined) postRun(outcome.status !== 'ok' && !oopsChecked);
 
   /** The callback of `E` in progress at step `s` (between its start and finish_callback), if any. */
   function inProgressAt(E: EngInfo, s: number): Body | undefined {
@@ -1120,6 +1150,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       eligible: eligibleCount,
       inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
       rcuCallbacks: rcuQueued.length,
+      hostileCallbacks: oddBodies.length,
+      ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),
       ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },
     problems,

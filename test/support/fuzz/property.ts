@@ -25,6 +25,9 @@ export interface FuzzTotals {
   inProgressChecks: number;
   /** `call_rcu` callbacks queued and checked. */
   rcuCallbacks: number;
+  /** Callbacks that returned an illegal value or threw; runs whose oops named the predicted one. */
+  hostileCallbacks: number;
+  oopses: number;
   /** Module unloads where module code after unload was predicted, and reported. */
   unloadsAfter: number;
   /** Module unloads in the safe order, with no module code after them. */
@@ -82,12 +85,13 @@ async function checkThroughExplore(sc: Scenario, outcome: ExecutionOutcome): Pro
   // schedule() (the drain) keep the CPU, so a task may stop after the tracer left and stay
   // stopped: a deadlock the correct tracer of these scenarios does not guard against.
   const strategies: readonly StrategyOptions[] = [{ kind: 'random', seed: sc.seed }];
-  // A scenario that unloads its module without waiting fails the kernel's check on purpose;
-  // the harness has already checked that the model predicted it for the run that failed.
-  const expectedCheck = sc.module !== null && !sc.module.wait ? 'module-code-after-unload' : undefined;
+  // A scenario that unloads its module without waiting, or whose callbacks misbehave, fails a
+  // kernel check on purpose; `execute` has already checked that the model predicted that
+  // failure for the run that failed.
+  const predicted = new Set(['module-code-after-unload', 'oops']);
   for (const strategy of strategies) {
     const r = await explore(execute, { strategy, maxExecutions: 3 });
-    if (r.status === 'failed' && r.outcome.failure?.check !== expectedCheck) {
+    if (r.status === 'failed' && !predicted.has(r.outcome.failure?.check ?? '')) {
       throw new Error(`through explore (${r.strategy}): the run failed with ${r.outcome.failure?.check}: ${r.outcome.failure?.message}`);
     }
   }
@@ -116,7 +120,7 @@ function envInt(name: string): number | undefined {
  * {@link FuzzFailure} with the shrunk counterexample on failure.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
-  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, rcuCallbacks: 0, unloadsAfter: 0, unloadsClean: 0 };
+  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, rcuCallbacks: 0, hostileCallbacks: 0, oopses: 0, unloadsAfter: 0, unloadsClean: 0 };
   const seed = envInt('UTRACE_FUZZ_SEED') ?? options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const path = process.env['UTRACE_FUZZ_PATH'] || options.path;
   // Runs after the first failure are fast-check shrinking it: not counted.
@@ -138,6 +142,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
       totals.eligible += stats.eligible;
       totals.inProgressChecks += stats.inProgressChecks;
       totals.rcuCallbacks += stats.rcuCallbacks;
+      totals.hostileCallbacks += stats.hostileCallbacks;
+      if (stats.oops !== undefined) totals.oopses++;
       if (stats.unload === 'after-unload') totals.unloadsAfter++;
       if (stats.unload === 'clean') totals.unloadsClean++;
       options.onSequence?.(totals);

@@ -41,7 +41,7 @@ export interface EngineSpec {
   readonly opsKind: OpsKind;
   /** Events set right after the attach (bit 14, ENGINE_STOP, is masked out by the kernel). */
   readonly mask: number;
-  /** Callback return values, used in turn (see {@link callbackReturn}). */
+  /** Callback return values, used in turn; `ODD_BASE + i`: the hostile {@link ODD_RETURNS}[i]. */
   readonly rets: readonly number[];
   /** Index of the tracer thread that owns it. */
   readonly tracer: number;
@@ -164,7 +164,20 @@ const retArb = fc.tuple(
   fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(8) }),
 ).map(([a, x]) => a | x);
 
-const retsArb = fc.array(retArb, { minLength: 1, maxLength: 6 });
+/**
+ * Hostile callback behaviour, given in a return script as `ODD_BASE + i`: return `ODD_RETURNS[i]`
+ * (no legal value of any callback: SPEC rule 4) or, for `'throw'`, throw.
+ */
+export const ODD_BASE = 100;
+export const ODD_RETURNS: readonly unknown[] = [1.5, -1, Number.NaN, '5', undefined, null, 7, 2 ** 53, 'throw', 'throw'];
+
+const retsArb = fc.array(
+  fc.oneof(
+    { weight: 40, arbitrary: retArb },
+    { weight: 1, arbitrary: fc.integer({ min: ODD_BASE, max: ODD_BASE + ODD_RETURNS.length - 1 }) },
+  ),
+  { minLength: 1, maxLength: 6 },
+);
 
 /** Event masks: any 15-bit value now and then, mostly a few bits people actually ask for. */
 const maskArb = fc.oneof(
