@@ -66,4 +66,15 @@ describe('the fuzzer covers its former blind spots', () => {
     assert.ok(messages.some((m) => m.includes(' threw')), 'a callback that threw');
     assert.ok(messages.some((m) => m.includes(' returned ')), 'a callback that returned an illegal value');
   });
+
+  it('generates handle misuse: a revoked handle, an RCU-kept pointer after enabling events, a put too many', async () => {
+    const all = await sample();
+    const stale = all.reduce((n, { r }) => n + r.stats.staleUses, 0);
+    const rule7 = all.reduce((n, { r }) => n + r.stats.rule7Uses, 0);
+    const underflows = all.filter(({ r }) => r.stats.underflow === true);
+    assert.ok(stale >= 20, `calls through a revoked handle, each a 'stale-handle' usage error: ${stale}`);
+    assert.ok(rule7 >= 5, `uses of an RCU-kept pointer after enabling events, each a 'rule-7' usage error: ${rule7}`);
+    assert.ok(underflows.length >= 5, `second puts that end the run with 'refcount-underflow': ${underflows.length}`);
+    for (const { r } of underflows) assert.equal(r.outcome?.failure?.check, 'refcount-underflow');
+  });
 });

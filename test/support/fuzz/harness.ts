@@ -48,6 +48,7 @@ import {
   UTRACE_SIGNAL_IGN,
   UTRACE_SYSCALL_ABORT,
   wait,
+  UtraceUsageError,
   type ExecutionOutcome,
   type ProgramEvent,
   type Scheduler,
@@ -131,6 +132,12 @@ export interface RunStats {
   readonly rcuCallbacks: number;
   /** Callbacks that returned an illegal value or threw. */
   readonly hostileCallbacks: number;
+  /** Calls through a revoked handle (each checked to throw a `stale-handle` UtraceUsageError). */
+  readonly staleUses: number;
+  /** Uses of an RCU-kept pointer after its events were enabled (each checked to throw a `rule-7` UtraceUsageError). */
+  readonly rule7Uses: number;
+  /** The run ended with the `refcount-underflow` check the model predicted for a second put. */
+  readonly underflow?: boolean;
   /** The callback the run's oops named, as the model predicted. */
   readonly oops?: string;
   /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
@@ -266,6 +273,8 @@ interface EngInfo {
   count: number;
   /** Counted handles from utrace_engine_get beyond the main one, each owing one put (SPEC §3 v2). */
   readonly extra: unknown[];
+  /** Handles a transition or a put revoked (a call returned another handle for them). */
+  readonly revoked: unknown[];
 }
 
 interface TracerState {
@@ -486,6 +495,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
   };
 
+  /** Handle misuses made, and the kernel check one of them must end the run with. */
+  const misuses = { stale: 0, putTwice: 0 };
+  let rcuMisuses = 0;
+  let expectedFailure: { readonly check: string; readonly step: number; readonly why: string } | undefined;
   /** Callbacks that returned an illegal value or threw, in the order they ran. */
   const oddBodies: Array<{ readonly name: string; readonly step: number; readonly threw: boolean }> = [];
   /** The call_rcu callbacks the tracers queued, and how often each ran. */
@@ -546,6 +559,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       released: 0,
       count: 0,
       extra: [],
+      revoked: [],
     };
     engines.set(id, E);
     engineList.push(E);
@@ -609,6 +623,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       const g = utrace_engine_get(E.handle as never);
       check('utrace_engine_get (set-up)', expectGet(E.model, view(t)), g.ret);
       afterGet(E.model, g.ret, clock.step);
+      if (g.engine !== E.handle) E.revoked.push(E.handle);
       E.handle = g.engine;
     }
     const allowed = expectSetEvents(E.model, spec.mask, view(t));
@@ -664,6 +679,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       postChecks.push({ engine: E, step, what: 'utrace_control(UTRACE_DETACH)', kind: 'einprogress-iff', ret: r.ret });
     }
     afterControl(E.model, action, r.ret, step, tv, pending);
+    // A call that returns another handle revoked the one passed in (a transition).
+    if (r.engine !== E.handle) E.revoked.push(E.handle);
     E.handle = r.engine;
     return r.ret;
   };
@@ -700,6 +717,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     if (r.ret === 0) postChecks.push({ engine: E, step, what: name, kind: 'sync', ret: 0, events: events & ~ENGINE_STOP_BIT });
     if (r.ret === -ERESTARTSYS) tr.signalMaybe = false;
     afterSetEventsSync(E.model, events, r.ret, callStep, step);
+    if (r.engine !== E.handle) E.revoked.push(E.handle);
     E.handle = r.engine;
   };
 
@@ -721,8 +739,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     check(`utrace_engine_get(engine ${E.model.id})`, allowed, r.ret);
     afterGet(E.model, r.ret, clock.step);
     // Each get gives a new handle owing its own put; one from the RCU-kept pointer replaces it.
-    if (r.ret === 0 && rcuPointer) E.handle = r.engine;
-    else if (r.ret === 0) E.extra.push(r.engine);
+    if (r.ret === 0 && rcuPointer) {
+      E.revoked.push(E.handle);
+      E.handle = r.engine;
+    } else if (r.ret === 0) E.extra.push(r.engine);
   };
 
   /** Gives up every counted reference: the extra ones, then the main handle's. */
@@ -754,6 +774,48 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       const task = t.task as unknown as Task;
       if (task.state === 'stopped') doKill(t, SIGCONT);
     }
+  };
+
+  /**
+   * Rule 7 (SPEC §3): once its events are enabled, no call takes an engine's RCU-kept pointer.
+   * In one step (no callback can run between): enable events through the pointer, use it again
+   * (utrace_engine_get must throw a `rule-7` UtraceUsageError), then take the counted reference
+   * the right way, by a lookup of the engine's data.
+   */
+  const rcuPointerMisuse = (E: EngInfo, lookupFlags: number): void => {
+    doSetEvents(E, SYSCALL_ENTRY | REAP, false);
+    const enabled = E.model.sure !== 0;
+    let threw: unknown;
+    let got: { ret: number; engine: unknown } | undefined;
+    try {
+      got = utrace_engine_get(E.handle as never);
+    } catch (e) {
+      threw = e;
+    }
+    calls++;
+    const rule7 = threw instanceof UtraceUsageError && threw.rule === 'rule-7';
+    if (threw !== undefined && !rule7) throw threw;
+    if (enabled && !rule7) {
+      problem(`utrace_engine_get through the RCU-kept pointer of engine ${E.model.id} after its events were enabled returned ${got?.ret}; the model expects a 'rule-7' UtraceUsageError (SPEC §3 rule 7)`);
+    }
+    if (got !== undefined) {
+      afterGet(E.model, got.ret, clock.step);
+      if (got.ret === 0) {
+        E.revoked.push(E.handle);
+        E.handle = got.engine;
+      }
+      return;
+    }
+    rcuMisuses++;
+    const r = utrace_attach_task(E.task.task, (lookupFlags & UTRACE_ATTACH_MATCH_OPS) | UTRACE_ATTACH_MATCH_DATA, opsByKind[1] as never, E.data as never);
+    calls++;
+    if (IS_ERR(r)) {
+      problem(`the lookup of engine ${E.model.id} by its data, attached in this very step, returned ${PTR_ERR(r as never)}; the model expects the engine (ref §1.2)`);
+      E.model.gone = true;
+      return;
+    }
+    afterGet(E.model, 0, clock.step);
+    E.handle = r;
   };
 
   const doAttach = (k: number, cmd: Extract<Cmd, { op: 'attach' }>): void => {
@@ -797,7 +859,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
       const E = register(r, data as KBox<{ id: number; calls: number }>, t, cmd.opsKind, cmd.rets, k);
       owned[k]!.push(E);
-      if (cmd.opsKind === 1) doGet(E, false);
+      if (cmd.opsKind === 1 && cmd.rcuMisuse) rcuPointerMisuse(E, flags & ~UTRACE_ATTACH_CREATE & ~UTRACE_ATTACH_EXCLUSIVE);
+      else if (cmd.opsKind === 1) doGet(E, false);
       return;
     }
     // A lookup: the first matching engine not detached, with a counted reference, which is put at once.
@@ -814,6 +877,41 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned engine ${found?.model.id ?? '?'}; the model allows ${exp.ids.join(', ') || 'none'}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
     }
     rcu_read_section(() => utrace_engine_put(r as never));
+  };
+
+  /**
+   * Handle misuse. A revoked handle: any call through it throws a `stale-handle`
+   * UtraceUsageError and changes nothing (SPEC §3, memory rule v2). A second put of one
+   * counted reference: the kernel's `refcount-underflow` check ends the run.
+   */
+  const doMisuse = (E: EngInfo, kind: 'stale' | 'put-twice'): void => {
+    if (kind === 'stale') {
+      const h = E.revoked[E.revoked.length - 1];
+      if (h === undefined) return;
+      calls++;
+      misuses.stale++;
+      let ret: number;
+      try {
+        ret = utrace_control(E.task.task, h as never, RESUME).ret;
+      } catch (e) {
+        if (e instanceof UtraceUsageError && e.rule === 'stale-handle') return;
+        throw e;
+      }
+      problem(`utrace_control(engine ${E.model.id}, UTRACE_RESUME) through a revoked handle returned ${ret}; the model expects a 'stale-handle' UtraceUsageError (SPEC §3: a transition revokes the handle passed in)`);
+      return;
+    }
+    const tv = view(E.task);
+    const allowed = expectGet(E.model, tv);
+    const g = utrace_engine_get(E.handle as never);
+    check(`utrace_engine_get(engine ${E.model.id})`, allowed, g.ret);
+    afterGet(E.model, g.ret, clock.step);
+    if (g.ret !== 0) return;
+    utrace_engine_put(g.engine as never);
+    E.model.refs--;
+    misuses.putTwice++;
+    expectedFailure = { check: 'refcount-underflow', step: clock.step, why: `a second utrace_engine_put of one counted reference of engine ${E.model.id}` };
+    utrace_engine_put(g.engine as never);
+    problem(`a second utrace_engine_put of one counted reference of engine ${E.model.id} returned; the model expects the 'refcount-underflow' check to end the run`);
   };
 
   const runCmd = async (k: number, tr: TracerState, cmd: Cmd): Promise<void> => {
@@ -860,7 +958,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         const E = pickEngine(k, cmd.e);
         const baseline = E?.model.opsKind === 1 ? 1 : 0;
         if (E && E.model.refs > baseline && E.extra.length > 0) {
-          utrace_engine_put(E.extra.pop() as never);
+          const h = E.extra.pop();
+          utrace_engine_put(h as never);
+          E.revoked.push(h);
           E.model.refs--;
         }
         return;
@@ -920,6 +1020,11 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       case 'resume_all':
         resumeAll(k);
         return;
+      case 'misuse': {
+        const E = pickEngine(k, cmd.e);
+        if (E) doMisuse(E, cmd.kind);
+        return;
+      }
     }
   };
 
@@ -1018,10 +1123,16 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`module code after unload reported though every engine had run release when module_unload returned (step ${unloadSeen.step}): ${outcome.failure?.message}`);
     }
   }
+  let misuseChecked = false;
+  if (outcome !== undefined && expectedFailure !== undefined && !afterUnload) {
+    if (outcome.failure?.check !== expectedFailure.check) {
+      problem(`${expectedFailure.why} at step ${expectedFailure.step}: the model expects the run to fail the '${expectedFailure.check}' check, but it ended ${outcome.status}${outcome.failure ? ` (${outcome.failure.check})` : ''}`);
+    } else misuseChecked = true;
+  }
   // The first hostile callback is the run's failure, an oops naming it, unless a check fails.
   const firstOdd = oddBodies[0];
   const oopsed = outcome?.failure?.check === 'oops';
-  if (outcome !== undefined && firstOdd !== undefined) {
+  if (outcome !== undefined && firstOdd !== undefined && !misuseChecked) {
     const head = `${firstOdd.name} of `;
     const how = firstOdd.threw ? ' threw' : ' returned';
     if (outcome.status === 'ok') problem(`${firstOdd.name} ${firstOdd.threw ? 'threw' : 'returned an illegal value'} at step ${firstOdd.step}, yet the run reported no oops (SPEC rule 4)`);
@@ -1029,7 +1140,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`the oops does not name the first hostile callback (${firstOdd.name} at step ${firstOdd.step}, which${how}): ${outcome.failure!.message}`);
     } else if (oopsed) oopsChecked = true;
   }
-  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
+  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !misuseChecked && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
     problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
   }
 
@@ -1151,6 +1262,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
       rcuCallbacks: rcuQueued.length,
       hostileCallbacks: oddBodies.length,
+      staleUses: misuses.stale,
+      rule7Uses: rcuMisuses,
+      ...(misuseChecked ? { underflow: true } : {}),
       ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),
       ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },

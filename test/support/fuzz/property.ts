@@ -28,6 +28,10 @@ export interface FuzzTotals {
   /** Callbacks that returned an illegal value or threw; runs whose oops named the predicted one. */
   hostileCallbacks: number;
   oopses: number;
+  /** Calls through revoked handles, uses of an RCU-kept pointer after enabling events, predicted refcount underflows. */
+  staleUses: number;
+  rule7Uses: number;
+  underflows: number;
   /** Module unloads where module code after unload was predicted, and reported. */
   unloadsAfter: number;
   /** Module unloads in the safe order, with no module code after them. */
@@ -85,10 +89,10 @@ async function checkThroughExplore(sc: Scenario, outcome: ExecutionOutcome): Pro
   // schedule() (the drain) keep the CPU, so a task may stop after the tracer left and stay
   // stopped: a deadlock the correct tracer of these scenarios does not guard against.
   const strategies: readonly StrategyOptions[] = [{ kind: 'random', seed: sc.seed }];
-  // A scenario that unloads its module without waiting, or whose callbacks misbehave, fails a
+  // A scenario that unloads its module without waiting, puts a reference twice, or whose callbacks misbehave, fails a
   // kernel check on purpose; `execute` has already checked that the model predicted that
   // failure for the run that failed.
-  const predicted = new Set(['module-code-after-unload', 'oops']);
+  const predicted = new Set(['module-code-after-unload', 'oops', 'refcount-underflow']);
   for (const strategy of strategies) {
     const r = await explore(execute, { strategy, maxExecutions: 3 });
     if (r.status === 'failed' && !predicted.has(r.outcome.failure?.check ?? '')) {
@@ -120,7 +124,7 @@ function envInt(name: string): number | undefined {
  * {@link FuzzFailure} with the shrunk counterexample on failure.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
-  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, rcuCallbacks: 0, hostileCallbacks: 0, oopses: 0, unloadsAfter: 0, unloadsClean: 0 };
+  const totals: FuzzTotals = { sequences: 0, steps: 0, calls: 0, callbacks: 0, eligible: 0, inProgressChecks: 0, rcuCallbacks: 0, hostileCallbacks: 0, oopses: 0, staleUses: 0, rule7Uses: 0, underflows: 0, unloadsAfter: 0, unloadsClean: 0 };
   const seed = envInt('UTRACE_FUZZ_SEED') ?? options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const path = process.env['UTRACE_FUZZ_PATH'] || options.path;
   // Runs after the first failure are fast-check shrinking it: not counted.
@@ -143,6 +147,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzTotals> {
       totals.inProgressChecks += stats.inProgressChecks;
       totals.rcuCallbacks += stats.rcuCallbacks;
       totals.hostileCallbacks += stats.hostileCallbacks;
+      totals.staleUses += stats.staleUses;
+      totals.rule7Uses += stats.rule7Uses;
+      if (stats.underflow === true) totals.underflows++;
       if (stats.oops !== undefined) totals.oopses++;
       if (stats.unload === 'after-unload') totals.unloadsAfter++;
       if (stats.unload === 'clean') totals.unloadsClean++;

@@ -73,6 +73,11 @@ export type Cmd =
       readonly viaPid: boolean;
       /** Which engine's data a lookup matches (modulo the engines on that task). */
       readonly dataOf: number;
+      /**
+       * For a CREATE of may-detach ops: enable events through the RCU-kept pointer first, then
+       * use it again (a rule 7 usage error), and take the counted reference by a lookup instead.
+       */
+      readonly rcuMisuse: boolean;
     }
   | { readonly op: 'set_events'; readonly e: number; readonly mask: number; readonly how: MaskHow; readonly rcu: boolean }
   | { readonly op: 'control'; readonly e: number; readonly action: number; readonly rcu: boolean }
@@ -89,6 +94,11 @@ export type Cmd =
   /** Queue an RCU callback that frees a block the tracer allocated (`rcu`: from inside a read-side section). */
   | { readonly op: 'call_rcu'; readonly rcu: boolean }
   | { readonly op: 'interrupt_self' }
+  /**
+   * Handle misuse: `stale`, a call through a handle a transition (or a put) revoked; `put-twice`,
+   * a counted reference put a second time (the run ends there, failed).
+   */
+  | { readonly op: 'misuse'; readonly e: number; readonly kind: 'stale' | 'put-twice' }
   | { readonly op: 'resume_all' };
 
 /** A drain that goes on until every task has exited (at most that many rounds). */
@@ -256,6 +266,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       rets: retsArb,
       viaPid: fc.boolean(),
       dataOf: fc.nat(3),
+      rcuMisuse: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
   },
   {
@@ -285,6 +296,14 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'synchronize_rcu' } as const) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('call_rcu' as const), rcu: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'interrupt_self' } as const) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('misuse' as const),
+      e: eArb,
+      kind: fc.oneof({ weight: 6, arbitrary: fc.constant('stale' as const) }, { weight: 1, arbitrary: fc.constant('put-twice' as const) }),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ op: 'resume_all' } as const) },
 );
 
