@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { runScenario, type RunResult } from './support/fuzz/harness.js';
 import { scenarioArb, type Scenario } from './support/fuzz/scenario.js';
@@ -76,5 +77,17 @@ describe('the fuzzer covers its former blind spots', () => {
     assert.ok(rule7 >= 5, `uses of an RCU-kept pointer after enabling events, each a 'rule-7' usage error: ${rule7}`);
     assert.ok(underflows.length >= 5, `second puts that end the run with 'refcount-underflow': ${underflows.length}`);
     for (const { r } of underflows) assert.equal(r.outcome?.failure?.check, 'refcount-underflow');
+  });
+
+  it('derives whether a task is stopped from the runnable threads, not from the kernel\'s task state', async () => {
+    const all = await sample();
+    const views = { stopped: 0, running: 0, maybe: 0 };
+    for (const { r } of all) for (const k of ['stopped', 'running', 'maybe'] as const) views[k] += r.stats.views[k];
+    // Certain answers keep the exact checks (UTRACE_STOP: 0 exactly on a stopped target).
+    assert.ok(views.stopped >= 100 && views.running >= 1000, `certain views: ${JSON.stringify(views)}`);
+    assert.ok(views.maybe < views.stopped * 5, `views the tracer cannot decide stay few: ${JSON.stringify(views)}`);
+    const harness = readFileSync('test/support/fuzz/harness.ts', 'utf8');
+    assert.doesNotMatch(harness, /\.state === '(traced|stopped|running)'/, 'the harness reads no task state');
+    assert.doesNotMatch(harness, /\.thread\.id/, 'the harness reads no task thread');
   });
 });

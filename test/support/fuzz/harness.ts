@@ -5,9 +5,11 @@
  * whole schedule (-EINPROGRESS exactly when a callback was in progress, every enabled event
  * reported exactly once to every engine eligible for it).
  *
- * Reads of kernel-internal state are confined to {@link view}, {@link threadOf} and
- * {@link checkInvariants}: what a tracer sees of a task (stopped, exited) and the
- * bookkeeping the invariants are about (reference counts, task lists).
+ * The oracle reads no kernel-internal state: what it knows of a task is its public
+ * `exit_state`, the scheduler's runnable threads at each step, and the steps at which the
+ * task took its program's events (a probe); {@link view} derives "stopped" from them. Only
+ * {@link checkInvariants} reads the kernel's bookkeeping, which the invariants are about
+ * (reference counts, task lists).
  */
 import {
   clone,
@@ -136,6 +138,8 @@ export interface RunStats {
   readonly staleUses: number;
   /** Uses of an RCU-kept pointer after its events were enabled (each checked to throw a `rule-7` UtraceUsageError). */
   readonly rule7Uses: number;
+  /** The tracer's views of live tasks: certainly stopped, certainly running, either. */
+  readonly views: { readonly stopped: number; readonly running: number; readonly maybe: number };
   /** The run ended with the `refcount-underflow` check the model predicted for a second put. */
   readonly underflow?: boolean;
   /** The callback the run's oops named, as the model predicted. */
@@ -178,6 +182,8 @@ function schedulerOf(sc: Scenario): Scheduler {
 class Clock implements Scheduler {
   step = -1;
   thread = -1;
+  /** The threads that could take the current step (the scheduler's view, public). */
+  runnable: ReadonlySet<number> = new Set();
   readonly picks: number[] = [];
   readonly byThread = new Map<number, number[]>();
 
@@ -191,6 +197,7 @@ class Clock implements Scheduler {
     const chosen = this.inner.pick(point);
     this.step = point.step;
     this.thread = chosen;
+    this.runnable = new Set(point.runnable);
     this.picks.push(chosen);
     let list = this.byThread.get(chosen);
     if (list === undefined) this.byThread.set(chosen, (list = []));
@@ -242,6 +249,8 @@ interface ProgInfo {
   readonly fetch: number[];
   /** Step at which the iteration ended without a break, or -1. */
   done: number;
+  /** The task's thread, learned when it first fetched an event (it takes that step), or -1. */
+  tid: number;
 }
 
 interface TaskInfo {
@@ -334,6 +343,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     fetch(task, index) {
       const info = progByComm.get(task.comm);
       if (info === undefined) return;
+      info.tid = clock.thread;
       if (index < info.spec.length) info.fetch[index] = clock.step;
       else info.done = clock.step;
     },
@@ -343,7 +353,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   let programCount = 0;
   const build = (spec: readonly EvSpec[], comm: string): ProgramEvent[] => {
     programCount++;
-    const info: ProgInfo = { spec, ids: [], fetch: [], done: -1 };
+    const info: ProgInfo = { spec, ids: [], fetch: [], done: -1, tid: -1 };
     progByComm.set(comm, info);
     const events: ProgramEvent[] = spec.map((ev, index) => {
       let id = -1;
@@ -407,16 +417,40 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
     return taskList;
   };
-  const view = (t: TaskInfo): TaskView => {
-    const task = t.task as unknown as Task;
-    return {
-      exited: t.task.exit_state !== 0,
-      reaped: t.task.exit_state === EXIT_DEAD,
-      stopped: task.state === 'traced' || task.state === 'stopped',
-      kthread: t.kthread,
-    };
+  /** How often the tracer's view of a live task said stopped, running, or either. */
+  const views = { stopped: 0, running: 0, maybe: 0 };
+  /** Tasks a call of the current step may have woken (a resume, a detach, a signal): step and pids. */
+  let touched = { step: -1, pids: new Set<number>() };
+  const touch = (t: TaskInfo): void => {
+    if (touched.step !== clock.step) touched = { step: clock.step, pids: new Set() };
+    touched.pids.add(t.pid);
   };
-  const threadOf = (t: TaskInfo): number => (t.task as unknown as Task).thread.id;
+  /**
+   * What a tracer sees of a task: `exit_state`, and whether its thread could take the current
+   * step. A task cannot stop during another thread's step, so one that could run is not
+   * stopped for the whole step; one that could not is stopped, unless it may be blocked in
+   * `wait()` or a vfork, or a call of this step may have woken it: then either.
+   */
+  const view = (t: TaskInfo): TaskView => {
+    const exited = t.task.exit_state !== 0;
+    const tid = t.prog.tid;
+    let stopped = false;
+    let stoppedMaybe = false;
+    if (!exited && tid >= 0 && !clock.runnable.has(tid)) {
+      let last = -1;
+      t.prog.fetch.forEach((s, i) => {
+        if (s !== undefined) last = i;
+      });
+      const ev = t.prog.done >= 0 ? undefined : t.prog.spec[last];
+      const mayWait = ev !== undefined && (ev.k === 'wait' || (ev.k === 'clone' && ev.vfork));
+      const woken = touched.step === clock.step && touched.pids.has(t.pid);
+      if (mayWait || woken) stoppedMaybe = true;
+      else stopped = true;
+    }
+    if (!exited) views[stoppedMaybe ? 'maybe' : stopped ? 'stopped' : 'running']++;
+    return { exited, reaped: t.task.exit_state === EXIT_DEAD, stopped, stoppedMaybe, kthread: t.kthread };
+  };
+  const threadOf = (t: TaskInfo): number => t.prog.tid;
 
   // ---- engines and callbacks ------------------------------------------------------------
   const engines = new Map<number, EngInfo>();
@@ -657,8 +691,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const allowed = expectSetEvents(E.model, events, tv);
     const step = clock.step;
     const r = inRcu(rcu, () => utrace_set_events(E.task.task, E.handle as never, events));
+    touch(E.task);
     check(`utrace_set_events(engine ${E.model.id}, 0x${events.toString(16)})`, allowed, r.ret);
-    if (st === 'att' && !tv.exited && !tv.stopped && surelyClears) {
+    if (st === 'att' && !tv.exited && !tv.stopped && !tv.stoppedMaybe && surelyClears) {
       postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-iff', ret: r.ret });
     } else if (r.ret === -EINPROGRESS) {
       postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-only-if', ret: r.ret });
@@ -674,8 +709,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const step = clock.step;
     const pending = finishPending(E);
     const r = inRcu(rcu, () => utrace_control(E.task.task, E.handle as never, action));
+    touch(E.task);
     check(`utrace_control(engine ${E.model.id}, ${action})`, allowed, r.ret);
-    if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped) {
+    if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped && !tv.stoppedMaybe) {
       postChecks.push({ engine: E, step, what: 'utrace_control(UTRACE_DETACH)', kind: 'einprogress-iff', ret: r.ret });
     }
     afterControl(E.model, action, r.ret, step, tv, pending);
@@ -696,6 +732,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   const doBarrier = async (tr: TracerState, E: EngInfo): Promise<number> => {
     const ret = await blockingInterruptible(tr, () => utrace_barrier(E.task.task, E.handle as never));
+    touch(E.task);
     const step = clock.step;
     check(`utrace_barrier(engine ${E.model.id})`, expectBarrier(E.model, view(E.task), tr.signalMaybe), ret);
     if (ret === -ERESTARTSYS) tr.signalMaybe = false;
@@ -711,6 +748,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const r = await blockingInterruptible(tr, () =>
       clear ? utrace_clear_events_sync(E.task.task, E.handle as never) : utrace_set_events_sync(E.task.task, E.handle as never, events),
     );
+    touch(E.task);
     const step = clock.step;
     const name = clear ? 'utrace_clear_events_sync' : `utrace_set_events_sync(0x${events.toString(16)})`;
     check(`${name} on engine ${E.model.id}`, expectSetEventsSync(E.model, events, atCall, view(E.task), tr.signalMaybe), r.ret);
@@ -725,6 +763,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const atCall = view(E.task);
     const callStep = clock.step;
     const r = await utrace_detach_sync(E.task.task, E.handle as never);
+    touch(E.task);
     const step = clock.step;
     check(`utrace_detach_sync(engine ${E.model.id})`, expectDetachSync(E.model, atCall, view(E.task)), r.ret);
     if (r.ret === 0) postChecks.push({ engine: E, step, what: 'utrace_detach_sync', kind: 'sync', ret: 0, events: 0 });
@@ -759,6 +798,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const doKill = (t: TaskInfo, sig: number): number => {
     const allowed = expectKill(sig, view(t));
     const ret = kill(t.task, sig);
+    touch(t);
     check(`kill(pid ${t.pid}, ${sig})`, allowed, ret);
     if (sig === SIGKILL && ret === 0) {
       let list = killSteps.get(t.pid);
@@ -771,8 +811,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const resumeAll = (k: number): void => {
     for (const E of live(k)) if (E.model.status(view(E.task)) !== 'det') doControl(E, RESUME, false);
     for (const t of knownTasks()) {
-      const task = t.task as unknown as Task;
-      if (task.state === 'stopped') doKill(t, SIGCONT);
+      const v = view(t);
+      if (v.stopped || v.stoppedMaybe) doKill(t, SIGCONT);
     }
   };
 
@@ -973,7 +1013,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         const ret = await utrace_prepare_examine(E.task.task, E.handle as never, exam);
         const prepStep = clock.step;
         check(`utrace_prepare_examine(engine ${E.model.id})`, allowedP, ret);
-        if (ret === 0 && !view(E.task).stopped) problem(`utrace_prepare_examine returned 0 but the target is running (ref §1.6)`);
+        const pv = view(E.task);
+        if (ret === 0 && !pv.stopped && !pv.stoppedMaybe) problem(`utrace_prepare_examine returned 0 but the target is running (ref §1.6)`);
         for (let i = 0; i < cmd.hold; i++) await schedule();
         const allowedF = expectFinishExamine(E.model, view(E.task));
         const f = utrace_finish_examine(E.task.task, E.handle as never, exam);
@@ -1264,6 +1305,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       hostileCallbacks: oddBodies.length,
       staleUses: misuses.stale,
       rule7Uses: rcuMisuses,
+      views,
       ...(misuseChecked ? { underflow: true } : {}),
       ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),
       ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
