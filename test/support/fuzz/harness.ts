@@ -1154,6 +1154,11 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     // code: module code after unload exactly when an engine (one attached before the unload,
     // or after it) had not run release when module_unload returned.
     if (unloadSeen === undefined && !afterUnload && outcome.status === 'ok') problem('the unloader never returned from module_unload');
+    // With per-CPU counters, module_unload waits until no callback of the module runs: module
+    // code after unload can only come after it returned, never from the unload itself.
+    if (unloadSeen === undefined && afterUnload && expectedFailure === undefined) {
+      problem(`module code after unload reported before module_unload returned, though every engine's ops have per-CPU counters it must wait for: ${outcome.failure?.message}`);
+    }
     const pending = unloadSeen === undefined ? [] : engineList.filter((E) => !unloadSeen!.released.has(E.model.id)).map((E) => E.model.id);
     const expected = pending.length > 0;
     if (expected && afterUnload) unloadVerdict = 'after-unload';
