@@ -36,7 +36,10 @@ function summary(t: FuzzTotals): string {
   const seconds = (Date.now() - started) / 1000;
   return (
     `${t.sequences} sequences, ${t.calls} API calls checked, ${t.callbacks} callbacks, ` +
-    `${t.eligible} exactly-once obligations, ${t.inProgressChecks} in-progress checks, ${t.steps} kernel steps` +
+    `${t.eligible} exactly-once obligations, ${t.inProgressChecks} in-progress checks, ${t.rcuCallbacks} call_rcu callbacks, ` +
+    `${t.hostileCallbacks} hostile callbacks (${t.oopses} predicted oopses), ` +
+    `${t.staleUses} stale-handle uses, ${t.rule7Uses} rule 7 uses, ${t.underflows} predicted refcount underflows, ` +
+    `${t.unloadsAfter + t.unloadsClean} module unloads (${t.unloadsAfter} predicted module code after unload), ${t.steps} kernel steps` +
     ` in ${seconds.toFixed(1)} s`
   );
 }

@@ -5,19 +5,23 @@
  * whole schedule (-EINPROGRESS exactly when a callback was in progress, every enabled event
  * reported exactly once to every engine eligible for it).
  *
- * Reads of kernel-internal state are confined to {@link view}, {@link threadOf} and
- * {@link checkInvariants}: what a tracer sees of a task (stopped, exited) and the
- * bookkeeping the invariants are about (reference counts, task lists).
+ * The oracle reads no kernel-internal state: what it knows of a task is its public
+ * `exit_state`, the scheduler's runnable threads at each step, and the steps at which the
+ * task took its program's events (a probe); {@link view} derives "stopped" from them. Only
+ * {@link checkInvariants} reads the kernel's bookkeeping, which the invariants are about
+ * (reference counts, task lists).
  */
 import {
   clone,
   exec,
   exit,
   find_get_pid,
+  call_rcu,
   IS_ERR,
   KBox,
   Kernel,
   kill,
+  module_unload,
   PTR_ERR,
   raise,
   RandomScheduler,
@@ -46,6 +50,7 @@ import {
   UTRACE_SIGNAL_IGN,
   UTRACE_SYSCALL_ABORT,
   wait,
+  UtraceUsageError,
   type ExecutionOutcome,
   type ProgramEvent,
   type Scheduler,
@@ -103,7 +108,7 @@ import {
   type Match,
   type TaskView,
 } from './model.js';
-import { DRAIN_UNTIL_EXIT, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
+import { DRAIN_UNTIL_EXIT, ODD_BASE, ODD_RETURNS, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
 
 const EXIT_DEAD = 32;
 const SIGKILL = 9;
@@ -125,6 +130,22 @@ export interface RunStats {
   readonly eligible: number;
   /** Post-run checks of -EINPROGRESS / barrier results against the callbacks in progress. */
   readonly inProgressChecks: number;
+  /** `call_rcu` callbacks queued (each checked to run once, after its call returned and before a later `synchronize_rcu` returned). */
+  readonly rcuCallbacks: number;
+  /** Callbacks that returned an illegal value or threw. */
+  readonly hostileCallbacks: number;
+  /** Calls through a revoked handle (each checked to throw a `stale-handle` UtraceUsageError). */
+  readonly staleUses: number;
+  /** Uses of an RCU-kept pointer after its events were enabled (each checked to throw a `rule-7` UtraceUsageError). */
+  readonly rule7Uses: number;
+  /** The tracer's views of live tasks: certainly stopped, certainly running, either. */
+  readonly views: { readonly stopped: number; readonly running: number; readonly maybe: number };
+  /** The run ended with the `refcount-underflow` check the model predicted for a second put. */
+  readonly underflow?: boolean;
+  /** The callback the run's oops named, as the model predicted. */
+  readonly oops?: string;
+  /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
+  readonly unload?: 'after-unload' | 'clean';
 }
 
 /** The result of one run: its statistics, what broke, and the kernel's outcome. */
@@ -161,6 +182,8 @@ function schedulerOf(sc: Scenario): Scheduler {
 class Clock implements Scheduler {
   step = -1;
   thread = -1;
+  /** The threads that could take the current step (the scheduler's view, public). */
+  runnable: ReadonlySet<number> = new Set();
   readonly picks: number[] = [];
   readonly byThread = new Map<number, number[]>();
 
@@ -174,6 +197,7 @@ class Clock implements Scheduler {
     const chosen = this.inner.pick(point);
     this.step = point.step;
     this.thread = chosen;
+    this.runnable = new Set(point.runnable);
     this.picks.push(chosen);
     let list = this.byThread.get(chosen);
     if (list === undefined) this.byThread.set(chosen, (list = []));
@@ -225,6 +249,8 @@ interface ProgInfo {
   readonly fetch: number[];
   /** Step at which the iteration ended without a break, or -1. */
   done: number;
+  /** The task's thread, learned when it first fetched an event (it takes that step), or -1. */
+  tid: number;
 }
 
 interface TaskInfo {
@@ -256,6 +282,8 @@ interface EngInfo {
   count: number;
   /** Counted handles from utrace_engine_get beyond the main one, each owing one put (SPEC §3 v2). */
   readonly extra: unknown[];
+  /** Handles a transition or a put revoked (a call returned another handle for them). */
+  readonly revoked: unknown[];
 }
 
 interface TracerState {
@@ -315,6 +343,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     fetch(task, index) {
       const info = progByComm.get(task.comm);
       if (info === undefined) return;
+      info.tid = clock.thread;
       if (index < info.spec.length) info.fetch[index] = clock.step;
       else info.done = clock.step;
     },
@@ -324,7 +353,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   let programCount = 0;
   const build = (spec: readonly EvSpec[], comm: string): ProgramEvent[] => {
     programCount++;
-    const info: ProgInfo = { spec, ids: [], fetch: [], done: -1 };
+    const info: ProgInfo = { spec, ids: [], fetch: [], done: -1, tid: -1 };
     progByComm.set(comm, info);
     const events: ProgramEvent[] = spec.map((ev, index) => {
       let id = -1;
@@ -388,16 +417,40 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
     return taskList;
   };
-  const view = (t: TaskInfo): TaskView => {
-    const task = t.task as unknown as Task;
-    return {
-      exited: t.task.exit_state !== 0,
-      reaped: t.task.exit_state === EXIT_DEAD,
-      stopped: task.state === 'traced' || task.state === 'stopped',
-      kthread: t.kthread,
-    };
+  /** How often the tracer's view of a live task said stopped, running, or either. */
+  const views = { stopped: 0, running: 0, maybe: 0 };
+  /** Tasks a call of the current step may have woken (a resume, a detach, a signal): step and pids. */
+  let touched = { step: -1, pids: new Set<number>() };
+  const touch = (t: TaskInfo): void => {
+    if (touched.step !== clock.step) touched = { step: clock.step, pids: new Set() };
+    touched.pids.add(t.pid);
   };
-  const threadOf = (t: TaskInfo): number => (t.task as unknown as Task).thread.id;
+  /**
+   * What a tracer sees of a task: `exit_state`, and whether its thread could take the current
+   * step. A task cannot stop during another thread's step, so one that could run is not
+   * stopped for the whole step; one that could not is stopped, unless it may be blocked in
+   * `wait()` or a vfork, or a call of this step may have woken it: then either.
+   */
+  const view = (t: TaskInfo): TaskView => {
+    const exited = t.task.exit_state !== 0;
+    const tid = t.prog.tid;
+    let stopped = false;
+    let stoppedMaybe = false;
+    if (!exited && tid >= 0 && !clock.runnable.has(tid)) {
+      let last = -1;
+      t.prog.fetch.forEach((s, i) => {
+        if (s !== undefined) last = i;
+      });
+      const ev = t.prog.done >= 0 ? undefined : t.prog.spec[last];
+      const mayWait = ev !== undefined && (ev.k === 'wait' || (ev.k === 'clone' && ev.vfork));
+      const woken = touched.step === clock.step && touched.pids.has(t.pid);
+      if (mayWait || woken) stoppedMaybe = true;
+      else stopped = true;
+    }
+    if (!exited) views[stoppedMaybe ? 'maybe' : stopped ? 'stopped' : 'running']++;
+    return { exited, reaped: t.task.exit_state === EXIT_DEAD, stopped, stoppedMaybe, kthread: t.kthread };
+  };
+  const threadOf = (t: TaskInfo): number => t.prog.tid;
 
   // ---- engines and callbacks ------------------------------------------------------------
   const engines = new Map<number, EngInfo>();
@@ -419,6 +472,17 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     checkCallbackAllowed(E, name, step, thread);
     const n = E.count++;
     const r = E.rets[n % E.rets.length]!;
+    if (r >= ODD_BASE && name !== 'report_reap') {
+      // Hostile: an illegal value, or a throw. The model: an oops naming this callback (the
+      // run's failure if it is the first and nothing else fails), the callback read as
+      // UTRACE_RESUME (SPEC rule 4).
+      const odd = ODD_RETURNS[r - ODD_BASE];
+      oddBodies.push({ name, step, threw: odd === 'throw' });
+      E.model.wantsStop = 'maybe';
+      E.bodies.push({ step, thread, name, occ, resumed, ret: RESUME });
+      if (odd === 'throw') throw new Error(`fuzz: ${name} throws on purpose`);
+      return odd as number;
+    }
     let action = r & 7;
     if (action === 7) action = RESUME;
     const extra = (r & 8) !== 0;
@@ -465,6 +529,24 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
   };
 
+  /** Handle misuses made, and the kernel check one of them must end the run with. */
+  const misuses = { stale: 0, putTwice: 0 };
+  let rcuMisuses = 0;
+  let expectedFailure: { readonly check: string; readonly step: number; readonly why: string } | undefined;
+  /** Callbacks that returned an illegal value or threw, in the order they ran. */
+  const oddBodies: Array<{ readonly name: string; readonly step: number; readonly threw: boolean }> = [];
+  /** The call_rcu callbacks the tracers queued, and how often each ran. */
+  const rcuQueued: Array<{ readonly step: number; ran: number }> = [];
+
+  // ---- module ---------------------------------------------------------------------------
+  const mod = sc.module !== null ? kernel.load_module('fuzzmod') : undefined;
+  const moduleMembers = mod !== undefined ? { owner: mod, percpu_counters: kernel.alloc_percpu_counters() } : {};
+  /**
+   * What the unloader saw when module_unload returned: whether an engine had not yet run its
+   * `release` (module code that must still run, so after the unload).
+   */
+  let unloadSeen: { readonly step: number; readonly released: ReadonlySet<number> } | undefined;
+
   const occOf = (s: string, prefix: string): number => (s.startsWith(prefix) ? Number(s.slice(prefix.length)) : -1);
   const makeOps = (): utrace_engine_ops<any> => ({
     report_quiesce: (_a: number, e: unknown) => onBody('report_quiesce', e, -1, false),
@@ -489,6 +571,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       kernel.kfree(data as KBox<unknown>);
       return undefined;
     },
+    ...moduleMembers,
   } as unknown as utrace_engine_ops<any>);
   // Kind 0 never detaches from a callback but report_death; kind 1 may (SPEC §3 rule 3).
   const opsByKind: Record<OpsKind, utrace_engine_ops<any>> = {
@@ -510,6 +593,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       released: 0,
       count: 0,
       extra: [],
+      revoked: [],
     };
     engines.set(id, E);
     engineList.push(E);
@@ -573,6 +657,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       const g = utrace_engine_get(E.handle as never);
       check('utrace_engine_get (set-up)', expectGet(E.model, view(t)), g.ret);
       afterGet(E.model, g.ret, clock.step);
+      if (g.engine !== E.handle) E.revoked.push(E.handle);
       E.handle = g.engine;
     }
     const allowed = expectSetEvents(E.model, spec.mask, view(t));
@@ -606,8 +691,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const allowed = expectSetEvents(E.model, events, tv);
     const step = clock.step;
     const r = inRcu(rcu, () => utrace_set_events(E.task.task, E.handle as never, events));
+    touch(E.task);
     check(`utrace_set_events(engine ${E.model.id}, 0x${events.toString(16)})`, allowed, r.ret);
-    if (st === 'att' && !tv.exited && !tv.stopped && surelyClears) {
+    if (st === 'att' && !tv.exited && !tv.stopped && !tv.stoppedMaybe && surelyClears) {
       postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-iff', ret: r.ret });
     } else if (r.ret === -EINPROGRESS) {
       postChecks.push({ engine: E, step, what: 'utrace_set_events', kind: 'einprogress-only-if', ret: r.ret });
@@ -623,11 +709,14 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const step = clock.step;
     const pending = finishPending(E);
     const r = inRcu(rcu, () => utrace_control(E.task.task, E.handle as never, action));
+    touch(E.task);
     check(`utrace_control(engine ${E.model.id}, ${action})`, allowed, r.ret);
-    if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped) {
+    if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped && !tv.stoppedMaybe) {
       postChecks.push({ engine: E, step, what: 'utrace_control(UTRACE_DETACH)', kind: 'einprogress-iff', ret: r.ret });
     }
     afterControl(E.model, action, r.ret, step, tv, pending);
+    // A call that returns another handle revoked the one passed in (a transition).
+    if (r.engine !== E.handle) E.revoked.push(E.handle);
     E.handle = r.engine;
     return r.ret;
   };
@@ -643,6 +732,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   const doBarrier = async (tr: TracerState, E: EngInfo): Promise<number> => {
     const ret = await blockingInterruptible(tr, () => utrace_barrier(E.task.task, E.handle as never));
+    touch(E.task);
     const step = clock.step;
     check(`utrace_barrier(engine ${E.model.id})`, expectBarrier(E.model, view(E.task), tr.signalMaybe), ret);
     if (ret === -ERESTARTSYS) tr.signalMaybe = false;
@@ -658,12 +748,14 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const r = await blockingInterruptible(tr, () =>
       clear ? utrace_clear_events_sync(E.task.task, E.handle as never) : utrace_set_events_sync(E.task.task, E.handle as never, events),
     );
+    touch(E.task);
     const step = clock.step;
     const name = clear ? 'utrace_clear_events_sync' : `utrace_set_events_sync(0x${events.toString(16)})`;
     check(`${name} on engine ${E.model.id}`, expectSetEventsSync(E.model, events, atCall, view(E.task), tr.signalMaybe), r.ret);
     if (r.ret === 0) postChecks.push({ engine: E, step, what: name, kind: 'sync', ret: 0, events: events & ~ENGINE_STOP_BIT });
     if (r.ret === -ERESTARTSYS) tr.signalMaybe = false;
     afterSetEventsSync(E.model, events, r.ret, callStep, step);
+    if (r.engine !== E.handle) E.revoked.push(E.handle);
     E.handle = r.engine;
   };
 
@@ -671,6 +763,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const atCall = view(E.task);
     const callStep = clock.step;
     const r = await utrace_detach_sync(E.task.task, E.handle as never);
+    touch(E.task);
     const step = clock.step;
     check(`utrace_detach_sync(engine ${E.model.id})`, expectDetachSync(E.model, atCall, view(E.task)), r.ret);
     if (r.ret === 0) postChecks.push({ engine: E, step, what: 'utrace_detach_sync', kind: 'sync', ret: 0, events: 0 });
@@ -685,8 +778,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     check(`utrace_engine_get(engine ${E.model.id})`, allowed, r.ret);
     afterGet(E.model, r.ret, clock.step);
     // Each get gives a new handle owing its own put; one from the RCU-kept pointer replaces it.
-    if (r.ret === 0 && rcuPointer) E.handle = r.engine;
-    else if (r.ret === 0) E.extra.push(r.engine);
+    if (r.ret === 0 && rcuPointer) {
+      E.revoked.push(E.handle);
+      E.handle = r.engine;
+    } else if (r.ret === 0) E.extra.push(r.engine);
   };
 
   /** Gives up every counted reference: the extra ones, then the main handle's. */
@@ -703,6 +798,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const doKill = (t: TaskInfo, sig: number): number => {
     const allowed = expectKill(sig, view(t));
     const ret = kill(t.task, sig);
+    touch(t);
     check(`kill(pid ${t.pid}, ${sig})`, allowed, ret);
     if (sig === SIGKILL && ret === 0) {
       let list = killSteps.get(t.pid);
@@ -715,9 +811,51 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const resumeAll = (k: number): void => {
     for (const E of live(k)) if (E.model.status(view(E.task)) !== 'det') doControl(E, RESUME, false);
     for (const t of knownTasks()) {
-      const task = t.task as unknown as Task;
-      if (task.state === 'stopped') doKill(t, SIGCONT);
+      const v = view(t);
+      if (v.stopped || v.stoppedMaybe) doKill(t, SIGCONT);
     }
+  };
+
+  /**
+   * Rule 7 (SPEC §3): once its events are enabled, no call takes an engine's RCU-kept pointer.
+   * In one step (no callback can run between): enable events through the pointer, use it again
+   * (utrace_engine_get must throw a `rule-7` UtraceUsageError), then take the counted reference
+   * the right way, by a lookup of the engine's data.
+   */
+  const rcuPointerMisuse = (E: EngInfo, lookupFlags: number): void => {
+    doSetEvents(E, SYSCALL_ENTRY | REAP, false);
+    const enabled = E.model.sure !== 0;
+    let threw: unknown;
+    let got: { ret: number; engine: unknown } | undefined;
+    try {
+      got = utrace_engine_get(E.handle as never);
+    } catch (e) {
+      threw = e;
+    }
+    calls++;
+    const rule7 = threw instanceof UtraceUsageError && threw.rule === 'rule-7';
+    if (threw !== undefined && !rule7) throw threw;
+    if (enabled && !rule7) {
+      problem(`utrace_engine_get through the RCU-kept pointer of engine ${E.model.id} after its events were enabled returned ${got?.ret}; the model expects a 'rule-7' UtraceUsageError (SPEC §3 rule 7)`);
+    }
+    if (got !== undefined) {
+      afterGet(E.model, got.ret, clock.step);
+      if (got.ret === 0) {
+        E.revoked.push(E.handle);
+        E.handle = got.engine;
+      }
+      return;
+    }
+    rcuMisuses++;
+    const r = utrace_attach_task(E.task.task, (lookupFlags & UTRACE_ATTACH_MATCH_OPS) | UTRACE_ATTACH_MATCH_DATA, opsByKind[1] as never, E.data as never);
+    calls++;
+    if (IS_ERR(r)) {
+      problem(`the lookup of engine ${E.model.id} by its data, attached in this very step, returned ${PTR_ERR(r as never)}; the model expects the engine (ref §1.2)`);
+      E.model.gone = true;
+      return;
+    }
+    afterGet(E.model, 0, clock.step);
+    E.handle = r;
   };
 
   const doAttach = (k: number, cmd: Extract<Cmd, { op: 'attach' }>): void => {
@@ -761,7 +899,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
       const E = register(r, data as KBox<{ id: number; calls: number }>, t, cmd.opsKind, cmd.rets, k);
       owned[k]!.push(E);
-      if (cmd.opsKind === 1) doGet(E, false);
+      if (cmd.opsKind === 1 && cmd.rcuMisuse) rcuPointerMisuse(E, flags & ~UTRACE_ATTACH_CREATE & ~UTRACE_ATTACH_EXCLUSIVE);
+      else if (cmd.opsKind === 1) doGet(E, false);
       return;
     }
     // A lookup: the first matching engine not detached, with a counted reference, which is put at once.
@@ -778,6 +917,41 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`lookup utrace_attach(pid ${t.pid}, ${cmd.mode}) returned engine ${found?.model.id ?? '?'}; the model allows ${exp.ids.join(', ') || 'none'}${exp.enoent ? ' or -ENOENT' : ''}: ${exp.rule}`);
     }
     rcu_read_section(() => utrace_engine_put(r as never));
+  };
+
+  /**
+   * Handle misuse. A revoked handle: any call through it throws a `stale-handle`
+   * UtraceUsageError and changes nothing (SPEC §3, memory rule v2). A second put of one
+   * counted reference: the kernel's `refcount-underflow` check ends the run.
+   */
+  const doMisuse = (E: EngInfo, kind: 'stale' | 'put-twice'): void => {
+    if (kind === 'stale') {
+      const h = E.revoked[E.revoked.length - 1];
+      if (h === undefined) return;
+      calls++;
+      misuses.stale++;
+      let ret: number;
+      try {
+        ret = utrace_control(E.task.task, h as never, RESUME).ret;
+      } catch (e) {
+        if (e instanceof UtraceUsageError && e.rule === 'stale-handle') return;
+        throw e;
+      }
+      problem(`utrace_control(engine ${E.model.id}, UTRACE_RESUME) through a revoked handle returned ${ret}; the model expects a 'stale-handle' UtraceUsageError (SPEC §3: a transition revokes the handle passed in)`);
+      return;
+    }
+    const tv = view(E.task);
+    const allowed = expectGet(E.model, tv);
+    const g = utrace_engine_get(E.handle as never);
+    check(`utrace_engine_get(engine ${E.model.id})`, allowed, g.ret);
+    afterGet(E.model, g.ret, clock.step);
+    if (g.ret !== 0) return;
+    utrace_engine_put(g.engine as never);
+    E.model.refs--;
+    misuses.putTwice++;
+    expectedFailure = { check: 'refcount-underflow', step: clock.step, why: `a second utrace_engine_put of one counted reference of engine ${E.model.id}` };
+    utrace_engine_put(g.engine as never);
+    problem(`a second utrace_engine_put of one counted reference of engine ${E.model.id} returned; the model expects the 'refcount-underflow' check to end the run`);
   };
 
   const runCmd = async (k: number, tr: TracerState, cmd: Cmd): Promise<void> => {
@@ -824,7 +998,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         const E = pickEngine(k, cmd.e);
         const baseline = E?.model.opsKind === 1 ? 1 : 0;
         if (E && E.model.refs > baseline && E.extra.length > 0) {
-          utrace_engine_put(E.extra.pop() as never);
+          const h = E.extra.pop();
+          utrace_engine_put(h as never);
+          E.revoked.push(h);
           E.model.refs--;
         }
         return;
@@ -837,7 +1013,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         const ret = await utrace_prepare_examine(E.task.task, E.handle as never, exam);
         const prepStep = clock.step;
         check(`utrace_prepare_examine(engine ${E.model.id})`, allowedP, ret);
-        if (ret === 0 && !view(E.task).stopped) problem(`utrace_prepare_examine returned 0 but the target is running (ref §1.6)`);
+        const pv = view(E.task);
+        if (ret === 0 && !pv.stopped && !pv.stoppedMaybe) problem(`utrace_prepare_examine returned 0 but the target is running (ref §1.6)`);
         for (let i = 0; i < cmd.hold; i++) await schedule();
         const allowedF = expectFinishExamine(E.model, view(E.task));
         const f = utrace_finish_examine(E.task.task, E.handle as never, exam);
@@ -856,9 +1033,27 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       case 'schedule':
         for (let i = 0; i < cmd.n; i++) await schedule();
         return;
-      case 'synchronize_rcu':
+      case 'synchronize_rcu': {
+        const before = rcuQueued.slice();
         await synchronize_rcu();
+        // "every call_rcu callback queued before it has run" (the synchronize_rcu contract, src/api/rcu.ts).
+        for (const q of before) if (q.ran === 0) problem(`synchronize_rcu returned before the call_rcu callback queued at step ${q.step} ran`);
         return;
+      }
+      case 'call_rcu': {
+        const box = kernel.kmalloc(`rcu block ${rcuQueued.length}`, { n: rcuQueued.length });
+        const q = { step: clock.step, ran: 0 };
+        rcuQueued.push(q);
+        inRcu(cmd.rcu, () =>
+          call_rcu(() => {
+            q.ran++;
+            if (q.ran > 1) problem(`the call_rcu callback queued at step ${q.step} ran ${q.ran} times`);
+            kernel.kfree(box);
+          }),
+        );
+        if (q.ran !== 0) problem('a call_rcu callback ran before call_rcu returned (it must wait for a grace period)');
+        return;
+      }
       case 'interrupt_self':
         tr.signalMaybe = true;
         tr.handle!.interrupt();
@@ -866,6 +1061,11 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       case 'resume_all':
         resumeAll(k);
         return;
+      case 'misuse': {
+        const E = pickEngine(k, cmd.e);
+        if (E) doMisuse(E, cmd.kind);
+        return;
+      }
     }
   };
 
@@ -903,6 +1103,23 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
     });
   });
+  if (mod !== undefined) {
+    kernel.tracer('unloader', async () => {
+      if (sc.module!.wait) {
+        // The safe order: every engine detached and put by its tracer, then wait until each
+        // has run release. An engine a callback detached is unlinked only when its task next
+        // reports or is reaped, and freed a grace period after that: waiting for the tracers
+        // and one synchronize_rcu is not enough.
+        while (tracers.some((t) => !t.done)) await schedule();
+        for (let round = 0; round < 200 && engineList.some((E) => E.released === 0); round++) {
+          await synchronize_rcu();
+          await schedule();
+        }
+      }
+      await module_unload(mod);
+      unloadSeen = { step: clock.step, released: new Set(engineList.filter((E) => E.released > 0).map((E) => E.model.id)) };
+    });
+  }
   if (needsWatchdog) {
     kernel.tracer('watchdog', async () => {
       while (tracers.some((t) => !t.done)) {
@@ -929,12 +1146,53 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   // PCT is not fair: a tracer polling with schedule() may keep the CPU until the step limit
   // (documented for such loops). Everything up to there was checked.
   const unfairStop = outcome?.failure?.check === 'step-limit' && sc.sched.kind === 'pct';
-  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop) {
+  const afterUnload = outcome?.failure?.check === 'module-code-after-unload';
+  let unloadVerdict: 'after-unload' | 'clean' | undefined;
+  let oopsChecked = false;
+  if (outcome !== undefined && mod !== undefined) {
+    // Every engine is freed by the end (each tracer puts its own), and its release is module
+    // code: module code after unload exactly when an engine (one attached before the unload,
+    // or after it) had not run release when module_unload returned.
+    if (unloadSeen === undefined && !afterUnload && outcome.status === 'ok') problem('the unloader never returned from module_unload');
+    // With per-CPU counters, module_unload waits until no callback of the module runs: module
+    // code after unload can only come after it returned, never from the unload itself.
+    if (unloadSeen === undefined && afterUnload && expectedFailure === undefined) {
+      problem(`module code after unload reported before module_unload returned, though every engine's ops have per-CPU counters it must wait for: ${outcome.failure?.message}`);
+    }
+    const pending = unloadSeen === undefined ? [] : engineList.filter((E) => !unloadSeen!.released.has(E.model.id)).map((E) => E.model.id);
+    const expected = pending.length > 0;
+    if (expected && afterUnload) unloadVerdict = 'after-unload';
+    else if (!expected && outcome.status === 'ok' && unloadSeen !== undefined) unloadVerdict = 'clean';
+    if (expected && outcome.status === 'ok') {
+      problem(`module_unload returned at step ${unloadSeen!.step} before engine(s) ${pending.join(', ')} ran release, yet the run reported no module code after unload`);
+    } else if (afterUnload && unloadSeen !== undefined && !expected) {
+      problem(`module code after unload reported though every engine had run release when module_unload returned (step ${unloadSeen.step}): ${outcome.failure?.message}`);
+    }
+  }
+  let misuseChecked = false;
+  if (outcome !== undefined && expectedFailure !== undefined && !afterUnload) {
+    if (outcome.failure?.check !== expectedFailure.check) {
+      problem(`${expectedFailure.why} at step ${expectedFailure.step}: the model expects the run to fail the '${expectedFailure.check}' check, but it ended ${outcome.status}${outcome.failure ? ` (${outcome.failure.check})` : ''}`);
+    } else misuseChecked = true;
+  }
+  // The first hostile callback is the run's failure, an oops naming it, unless a check fails.
+  const firstOdd = oddBodies[0];
+  const oopsed = outcome?.failure?.check === 'oops';
+  if (outcome !== undefined && firstOdd !== undefined && !misuseChecked) {
+    const head = `${firstOdd.name} of `;
+    const how = firstOdd.threw ? ' threw' : ' returned';
+    if (outcome.status === 'ok') problem(`${firstOdd.name} ${firstOdd.threw ? 'threw' : 'returned an illegal value'} at step ${firstOdd.step}, yet the run reported no oops (SPEC rule 4)`);
+    else if (oopsed && !(outcome.failure!.message.startsWith(head) && outcome.failure!.message.includes(how))) {
+      problem(`the oops does not name the first hostile callback (${firstOdd.name} at step ${firstOdd.step}, which${how}): ${outcome.failure!.message}`);
+    } else if (oopsed) oopsChecked = true;
+  }
+  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !misuseChecked && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
     problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
   }
 
   // ---- after the run ------------------------------------------------------------------------
-  if (outcome !== undefined) postRun(outcome.status !== 'ok');
+  // An oops does not stop the run: every check that needs the whole schedule still applies.
+  if (outcome !== undefined) postRun(outcome.status !== 'ok' && !oopsChecked);
 
   /** The callback of `E` in progress at step `s` (between its start and finish_callback), if any. */
   function inProgressAt(E: EngInfo, s: number): Body | undefined {
@@ -971,6 +1229,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
     }
     if (cut) return;
+    for (const q of rcuQueued) if (q.ran !== 1) problem(`the call_rcu callback queued at step ${q.step} ran ${q.ran} times by the end of the run (once is required)`);
     for (const E of engineList) {
       checkExactlyOnce(E);
       if (E.record.freedAt !== null && E.released !== 1) problem(`engine ${E.model.id} was freed but release ran ${E.released} times`);
@@ -1047,6 +1306,14 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       callbacks,
       eligible: eligibleCount,
       inProgressChecks: outcome?.status === 'ok' ? postChecks.length : 0,
+      rcuCallbacks: rcuQueued.length,
+      hostileCallbacks: oddBodies.length,
+      staleUses: misuses.stale,
+      rule7Uses: rcuMisuses,
+      views,
+      ...(misuseChecked ? { underflow: true } : {}),
+      ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),
+      ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },
     problems,
     outcome,

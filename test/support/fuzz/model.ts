@@ -2,7 +2,8 @@
  * A small model of the documented return codes and callback guarantees, written from
  * SPEC.md §2–§3 and the reference's §1.2–§1.5 tables (K6 kerneldoc and DOC), not from the
  * kernel simulation. It sees the kernel only through what a tracer can see: the values calls
- * return, its own callbacks, and the target's run state (stopped or not, exited, reaped).
+ * return, its own callbacks, whether the target can run (the scheduler's runnable threads),
+ * has exited, was reaped.
  *
  * Where the outside view cannot decide (did a callback's UTRACE_DETACH take effect yet?) the
  * model allows each documented answer; where it can, it allows exactly one.
@@ -53,8 +54,13 @@ export interface TaskView {
   readonly exited: boolean;
   /** `release_task` began (`exit_state == EXIT_DEAD`, the pid maps to nothing). */
   readonly reaped: boolean;
-  /** In a tracing or job-control stop (`task_is_stopped_or_traced`). */
+  /** Certainly in a tracing or job-control stop (`task_is_stopped_or_traced`). */
   readonly stopped: boolean;
+  /**
+   * The tracer's view cannot tell whether it is stopped (it is blocked, but maybe in `wait()`
+   * or a vfork, or a call of this step may have woken it): each answer of either is allowed.
+   */
+  readonly stoppedMaybe: boolean;
   /** A kernel thread. */
   readonly kthread: boolean;
 }
@@ -187,7 +193,7 @@ export function expectSetEvents(e: EngineModel, eventsArg: number, task: TaskVie
     } else {
       out = allow('on a dead target, not touching DEATH/QUIESCE/REAP: 0 (ref §1.3: no -EINPROGRESS once exit_state is set)', 0);
     }
-  } else if (possiblyClears && !task.stopped) {
+  } else if (possiblyClears && (!task.stopped || task.stoppedMaybe)) {
     out = allow('clearing bits on a running target: 0, or -EINPROGRESS when a callback of this engine may be running (SPEC §2, ref §1.3)', 0, -EINPROGRESS);
   } else if (possiblyClears) {
     out = allow('clearing bits on a stopped target: 0, never -EINPROGRESS (ref §1.3: only when the target is not stopped)', 0);
@@ -228,12 +234,14 @@ export function expectControl(
   } else {
     switch (action) {
       case STOP:
-        out = task.stopped
-          ? allow('UTRACE_STOP on a stopped target returns 0 (ref §1.4)', 0)
-          : allow('UTRACE_STOP on a running target returns -EINPROGRESS (ref §1.4)', -EINPROGRESS);
+        out = task.stoppedMaybe
+          ? allow('UTRACE_STOP: 0 on a stopped target, -EINPROGRESS on a running one (ref §1.4); which it is, the tracer cannot tell', 0, -EINPROGRESS)
+          : task.stopped
+            ? allow('UTRACE_STOP on a stopped target returns 0 (ref §1.4)', 0)
+            : allow('UTRACE_STOP on a running target returns -EINPROGRESS (ref §1.4)', -EINPROGRESS);
         break;
       case DETACH:
-        out = task.stopped
+        out = task.stopped && !task.stoppedMaybe
           ? allow('UTRACE_DETACH on a stopped target returns 0 (ref §1.4)', 0)
           : allow('UTRACE_DETACH on a running target: 0, or -EINPROGRESS when a callback of this engine may be running (ref §1.4)', 0, -EINPROGRESS);
         break;
@@ -355,7 +363,7 @@ export function expectPrepareExamine(e: EngineModel, atCall: TaskView): Allowed 
   } else {
     out = atCall.exited
       ? allow('the target has exit_state: -ESRCH (ref §1.6)', -ESRCH)
-      : atCall.stopped
+      : atCall.stopped || atCall.stoppedMaybe
         ? allow('stopped target: 0, or -EAGAIN if it woke meanwhile (ref §1.6)', 0, -EAGAIN)
         : allow('running target: -EAGAIN (ref §1.6)', -EAGAIN);
     if (e.wantsStop === 'maybe') out = merge(out, allow('this engine may not be keeping the target stopped: -EINVAL', -EINVAL));

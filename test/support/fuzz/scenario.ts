@@ -41,7 +41,7 @@ export interface EngineSpec {
   readonly opsKind: OpsKind;
   /** Events set right after the attach (bit 14, ENGINE_STOP, is masked out by the kernel). */
   readonly mask: number;
-  /** Callback return values, used in turn (see {@link callbackReturn}). */
+  /** Callback return values, used in turn; `ODD_BASE + i`: the hostile {@link ODD_RETURNS}[i]. */
   readonly rets: readonly number[];
   /** Index of the tracer thread that owns it. */
   readonly tracer: number;
@@ -73,6 +73,11 @@ export type Cmd =
       readonly viaPid: boolean;
       /** Which engine's data a lookup matches (modulo the engines on that task). */
       readonly dataOf: number;
+      /**
+       * For a CREATE of may-detach ops: enable events through the RCU-kept pointer first, then
+       * use it again (a rule 7 usage error), and take the counted reference by a lookup instead.
+       */
+      readonly rcuMisuse: boolean;
     }
   | { readonly op: 'set_events'; readonly e: number; readonly mask: number; readonly how: MaskHow; readonly rcu: boolean }
   | { readonly op: 'control'; readonly e: number; readonly action: number; readonly rcu: boolean }
@@ -86,7 +91,14 @@ export type Cmd =
   | { readonly op: 'kill'; readonly task: number; readonly sig: number }
   | { readonly op: 'schedule'; readonly n: number }
   | { readonly op: 'synchronize_rcu' }
+  /** Queue an RCU callback that frees a block the tracer allocated (`rcu`: from inside a read-side section). */
+  | { readonly op: 'call_rcu'; readonly rcu: boolean }
   | { readonly op: 'interrupt_self' }
+  /**
+   * Handle misuse: `stale`, a call through a handle a transition (or a put) revoked; `put-twice`,
+   * a counted reference put a second time (the run ends there, failed).
+   */
+  | { readonly op: 'misuse'; readonly e: number; readonly kind: 'stale' | 'put-twice' }
   | { readonly op: 'resume_all' };
 
 /** A drain that goes on until every task has exited (at most that many rounds). */
@@ -114,6 +126,17 @@ export type SchedSpec =
   | { readonly kind: 'round-robin' }
   | { readonly kind: 'pct'; readonly depth: number };
 
+/**
+ * A module owning every engine's ops, with per-CPU counters around each callback, and an
+ * `unloader` tracer thread that calls `module_unload`. `wait`: only after every tracer has
+ * detached and put its engines and a `synchronize_rcu` (the safe order); otherwise at once,
+ * while the engines are still attached, so a later callback or `release` is module code
+ * after unload.
+ */
+export interface ModuleSpec {
+  readonly wait: boolean;
+}
+
 /** One generated scenario. */
 export interface Scenario {
   /** Seed of the scheduler that picks every step. */
@@ -125,6 +148,8 @@ export interface Scenario {
   readonly tasks: readonly TaskSpec[];
   readonly engines: readonly EngineSpec[];
   readonly tracers: readonly TracerSpec[];
+  /** Engines owned by a module that is unloaded during the run, or none. */
+  readonly module: ModuleSpec | null;
 }
 
 const SIGUSR1 = 10;
@@ -149,7 +174,20 @@ const retArb = fc.tuple(
   fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(8) }),
 ).map(([a, x]) => a | x);
 
-const retsArb = fc.array(retArb, { minLength: 1, maxLength: 6 });
+/**
+ * Hostile callback behaviour, given in a return script as `ODD_BASE + i`: return `ODD_RETURNS[i]`
+ * (no legal value of any callback: SPEC rule 4) or, for `'throw'`, throw.
+ */
+export const ODD_BASE = 100;
+export const ODD_RETURNS: readonly unknown[] = [1.5, -1, Number.NaN, '5', undefined, null, 7, 2 ** 53, 'throw', 'throw'];
+
+const retsArb = fc.array(
+  fc.oneof(
+    { weight: 40, arbitrary: retArb },
+    { weight: 1, arbitrary: fc.integer({ min: ODD_BASE, max: ODD_BASE + ODD_RETURNS.length - 1 }) },
+  ),
+  { minLength: 1, maxLength: 6 },
+);
 
 /** Event masks: any 15-bit value now and then, mostly a few bits people actually ask for. */
 const maskArb = fc.oneof(
@@ -228,6 +266,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       rets: retsArb,
       viaPid: fc.boolean(),
       dataOf: fc.nat(3),
+      rcuMisuse: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
   },
   {
@@ -255,7 +294,16 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   },
   { weight: 8, arbitrary: fc.record({ op: fc.constant('schedule' as const), n: fc.integer({ min: 1, max: 12 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'synchronize_rcu' } as const) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('call_rcu' as const), rcu: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'interrupt_self' } as const) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('misuse' as const),
+      e: eArb,
+      kind: fc.oneof({ weight: 6, arbitrary: fc.constant('stale' as const) }, { weight: 1, arbitrary: fc.constant('put-twice' as const) }),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ op: 'resume_all' } as const) },
 );
 
@@ -292,6 +340,10 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       { minLength: 1, maxLength: 3 },
     ),
     tracers: fc.array(tracerArb, { minLength: 1, maxLength: 2 }),
+    module: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<ModuleSpec | null>(null) },
+      { weight: 1, arbitrary: fc.record({ wait: fc.boolean() }) },
+    ),
   })
   .map((s) => ({
     ...s,
