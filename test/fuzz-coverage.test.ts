@@ -90,5 +90,6 @@ describe('the fuzzer covers its former blind spots', () => {
     const harness = readFileSync('test/support/fuzz/harness.ts', 'utf8');
     assert.doesNotMatch(harness, /\.state === '(traced|stopped|running)'/, 'the harness reads no task state');
     assert.doesNotMatch(harness, /\.thread\.id/, 'the harness reads no task thread');
+    assert.doesNotMatch(harness, /\.state\b/, 'the harness reads no engine or task state (it tracks the RCU-kept pointer itself)');
   });
 });

@@ -284,6 +284,11 @@ interface EngInfo {
   readonly extra: unknown[];
   /** Handles a transition or a put revoked (a call returned another handle for them). */
   readonly revoked: unknown[];
+  /**
+   * `handle` is still the RCU-kept pointer a CREATE of may-detach ops returned (no counted
+   * reference yet): tracked by the harness from the calls it made, never read from the handle.
+   */
+  rcuPointer: boolean;
 }
 
 interface TracerState {
@@ -594,6 +599,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       count: 0,
       extra: [],
       revoked: [],
+      // SPEC §3 v2: a CREATE of may-detach ops gives the RCU-kept pointer, of never-detaching ops a counted reference.
+      rcuPointer: kind === 1,
     };
     engines.set(id, E);
     engineList.push(E);
@@ -659,6 +666,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       afterGet(E.model, g.ret, clock.step);
       if (g.engine !== E.handle) E.revoked.push(E.handle);
       E.handle = g.engine;
+      if (g.ret === 0) E.rcuPointer = false;
     }
     const allowed = expectSetEvents(E.model, spec.mask, view(t));
     const s = utrace_set_events(t.task, E.handle as never, spec.mask);
@@ -773,14 +781,14 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   const doGet = (E: EngInfo, rcu: boolean): void => {
     const allowed = expectGet(E.model, view(E.task));
-    const rcuPointer = (E.handle as EngineHandle).state === 'rcu-only';
     const r = inRcu(rcu, () => utrace_engine_get(E.handle as never));
     check(`utrace_engine_get(engine ${E.model.id})`, allowed, r.ret);
     afterGet(E.model, r.ret, clock.step);
     // Each get gives a new handle owing its own put; one from the RCU-kept pointer replaces it.
-    if (r.ret === 0 && rcuPointer) {
+    if (r.ret === 0 && E.rcuPointer) {
       E.revoked.push(E.handle);
       E.handle = r.engine;
+      E.rcuPointer = false;
     } else if (r.ret === 0) E.extra.push(r.engine);
   };
 
@@ -843,6 +851,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       if (got.ret === 0) {
         E.revoked.push(E.handle);
         E.handle = got.engine;
+        E.rcuPointer = false;
       }
       return;
     }
@@ -856,6 +865,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
     afterGet(E.model, 0, clock.step);
     E.handle = r;
+    E.rcuPointer = false;
   };
 
   const doAttach = (k: number, cmd: Extract<Cmd, { op: 'attach' }>): void => {
