@@ -79,6 +79,60 @@ describe('the fuzzer covers its former blind spots', () => {
     for (const { r } of underflows) assert.equal(r.outcome?.failure?.check, 'refcount-underflow');
   });
 
+  it('generates failing allocations: each attach that allocates while failures are pending is predicted and returns -ENOMEM, and makes no engine', async () => {
+    const all = await sample();
+    const armed = all.filter(({ sc }) => sc.tracers.some((t) => t.cmds.some((c) => c.op === 'fail_alloc')));
+    const enomem = all.reduce((n, { r }) => n + r.stats.enomem, 0);
+    console.log(`fuzz coverage: ${armed.length} scenarios arm failing allocations; ${enomem} attaches returned the predicted -ENOMEM and a lookup found no engine`);
+    assert.ok(enomem >= 20, `attaches that returned the predicted -ENOMEM, with no engine made: ${enomem}`);
+  });
+
+  it('generates callbacks that call the API, on their own engine and on another, and a blocking call from a callback (might_sleep)', async () => {
+    const all = await sample();
+    const cbCalls = all.reduce((n, { r }) => n + r.stats.callbackCalls, 0);
+    const other = all.reduce((n, { r }) => n + r.stats.callbackCallsOther, 0);
+    const slept = all.filter(({ r }) => r.stats.mightSleep === true);
+    console.log(`fuzz coverage: ${cbCalls} API calls from callbacks checked (${other} on another engine); ${slept.length} runs ended with the predicted might_sleep`);
+    assert.ok(cbCalls >= 50, `API calls made from callbacks and checked: ${cbCalls}`);
+    assert.ok(other >= 5, `calls from a callback on another engine: ${other}`);
+    assert.ok(slept.length >= 5, `blocking calls from a callback that ended the run with might_sleep: ${slept.length}`);
+    for (const { r } of slept) {
+      assert.equal(r.outcome?.failure?.check, 'might_sleep');
+      assert.match(r.outcome!.failure!.message, /called from report_\w+, a callback/);
+    }
+  });
+
+  it('generates the RCU-kept pointer of a may-detach engine passed to a blocking call (rule 1): a usage error, nothing changed', async () => {
+    const all = await sample();
+    const rule1 = all.reduce((n, { r }) => n + r.stats.rule1Uses, 0);
+    assert.ok(rule1 >= 3, `blocking calls given an RCU-kept pointer, each a 'rule-1' usage error: ${rule1}`);
+  });
+
+  it('generates ops with an owner but no per-CPU counters, unloaded at once and in the safe order, and predicts module code after unload', async () => {
+    const all = await sample();
+    const bare = all.filter(({ sc }) => sc.module !== null && !sc.module.counters);
+    const after = bare.filter(({ sc, r }) => !sc.module!.wait && r.stats.unload === 'after-unload');
+    const clean = bare.filter(({ sc, r }) => sc.module!.wait && r.stats.unload === 'clean');
+    console.log(`fuzz coverage: ${bare.length} scenarios own their ops by a module without counters: ${after.length} predicted module code after unload, ${clean.length} clean unloads`);
+    assert.ok(after.length >= 5, `unloads without counters, at once, with the predicted module code after unload: ${after.length}`);
+    for (const { r } of after) assert.equal(r.outcome?.failure?.check, 'module-code-after-unload');
+    assert.ok(clean.length >= 5, `unloads without counters in the safe order, clean: ${clean.length}`);
+    for (const { r } of clean) assert.equal(r.outcome?.status, 'ok');
+  });
+
+  it('generates interrupts from another thread: UTRACE_INTERRUPT on a running and a stopped target, kill(), a signal from another tracer', async () => {
+    const all = await sample();
+    const running = all.reduce((n, { r }) => n + r.stats.interruptRunning, 0);
+    const stopped = all.reduce((n, { r }) => n + r.stats.interruptStopped, 0);
+    const fromOther = all.reduce((n, { r }) => n + r.stats.interruptsOther, 0);
+    const kills = all.flatMap(({ sc }) => sc.tracers.flatMap((t) => t.cmds)).filter((c) => c.op === 'kill').length;
+    console.log(`fuzz coverage: UTRACE_INTERRUPT on ${running} running and ${stopped} stopped targets; ${fromOther} -ERESTARTSYS after another tracer's signal; ${kills} kill() calls`);
+    assert.ok(running >= 10, `UTRACE_INTERRUPT accepted on a target the tracer saw running: ${running}`);
+    assert.ok(stopped >= 1, `UTRACE_INTERRUPT accepted on a target the tracer saw stopped: ${stopped}`);
+    assert.ok(fromOther >= 1, `blocking calls that returned -ERESTARTSYS after another tracer's signal: ${fromOther}`);
+    assert.ok(kills >= 50, `kill() calls: ${kills}`);
+  });
+
   it('derives whether a task is stopped from the runnable threads, not from the kernel\'s task state', async () => {
     const all = await sample();
     const views = { stopped: 0, running: 0, maybe: 0 };

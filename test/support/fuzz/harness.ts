@@ -82,6 +82,8 @@ import {
   DETACH,
   EINPROGRESS,
   ENGINE_STOP_BIT,
+  ENOMEM,
+  INTERRUPT,
   EngineModel,
   ENOENT,
   ERESTARTSYS,
@@ -108,7 +110,7 @@ import {
   type Match,
   type TaskView,
 } from './model.js';
-import { DRAIN_UNTIL_EXIT, ODD_BASE, ODD_RETURNS, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
+import { DRAIN_UNTIL_EXIT, ODD_BASE, ODD_RETURNS, type CallbackAct, type Cmd, type EvSpec, type MaskHow, type OpsKind, type Scenario, type TracerSpec } from './scenario.js';
 
 const EXIT_DEAD = 32;
 const SIGKILL = 9;
@@ -138,10 +140,25 @@ export interface RunStats {
   readonly staleUses: number;
   /** Uses of an RCU-kept pointer after its events were enabled (each checked to throw a `rule-7` UtraceUsageError). */
   readonly rule7Uses: number;
+  /** Attaches that made an allocation fail: predicted -ENOMEM, returned it, and a lookup found no engine. */
+  readonly enomem: number;
+  /** Blocking calls given an RCU-kept pointer (each checked to throw a `rule-1` UtraceUsageError and change nothing). */
+  readonly rule1Uses: number;
+  /** API calls made from callbacks and checked (own engine, another engine, get/put, barrier on current). */
+  readonly callbackCalls: number;
+  /** ... of which on another engine than the callback's. */
+  readonly callbackCallsOther: number;
+  /** -ERESTARTSYS returned to a tracer whose pending signal came from another tracer thread. */
+  readonly interruptsOther: number;
+  /** UTRACE_INTERRUPT calls by a tracer, on a target it saw certainly running / certainly stopped. */
+  readonly interruptRunning: number;
+  readonly interruptStopped: number;
   /** The tracer's views of live tasks: certainly stopped, certainly running, either. */
   readonly views: { readonly stopped: number; readonly running: number; readonly maybe: number };
   /** The run ended with the `refcount-underflow` check the model predicted for a second put. */
   readonly underflow?: boolean;
+  /** The run ended with the `might_sleep` check the model predicted for a blocking call from a callback. */
+  readonly mightSleep?: boolean;
   /** The callback the run's oops named, as the model predicted. */
   readonly oops?: string;
   /** Module unloads checked: 'after-unload' (module code after unload predicted and reported), 'clean' (neither). */
@@ -274,6 +291,7 @@ interface EngInfo {
   handle: unknown;
   readonly data: KBox<{ id: number; calls: number }>;
   readonly rets: readonly number[];
+  readonly acts: readonly CallbackAct[];
   readonly task: TaskInfo;
   readonly owner: number;
   readonly record: EngineRecord;
@@ -297,6 +315,8 @@ interface TracerState {
   done: boolean;
   /** A signal may be pending (interrupt_self or the watchdog), not yet consumed by -ERESTARTSYS. */
   signalMaybe: boolean;
+  /** Who sent the signal that may be pending. */
+  signalFrom: 'self' | 'other' | 'watchdog' | null;
   /** Watchdog tick at which it blocked in an interruptible call, or null. */
   blockedSince: number | null;
 }
@@ -488,6 +508,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       if (odd === 'throw') throw new Error(`fuzz: ${name} throws on purpose`);
       return odd as number;
     }
+    if (name !== 'report_reap') {
+      const act = E.acts.length === 0 ? 0 : E.acts[n % E.acts.length]!;
+      if (act !== 0) callbackAct(E, handle, name, act);
+    }
     let action = r & 7;
     if (action === 7) action = RESUME;
     const extra = (r & 8) !== 0;
@@ -511,6 +535,80 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
     E.bodies.push({ step, thread, name, occ, resumed, ret });
     return ret;
+  };
+
+  /** API calls from callbacks checked, and of them those on another engine. */
+  const cbCalls = { all: 0, other: 0 };
+  /**
+   * A callback body calls the API (SPEC §2 calls are allowed from callbacks; only blocking ones
+   * are not: might_sleep). On its own engine it passes the handle it was given; the target is
+   * current, so it is running, and a barrier returns 0 at once (ref §1.5: target == current).
+   */
+  const callbackAct = (E: EngInfo, handle: unknown, name: string, act: CallbackAct): void => {
+    const step = clock.step;
+    const from = `from ${name} of engine ${E.model.id}`;
+    const other = engineList.find((O) => O !== E && !O.model.gone && !O.rcuPointer);
+    switch (act) {
+      case 1: {
+        const tv = view(E.task);
+        const allowed = expectControl(E.model, RESUME, tv, arch);
+        const r = utrace_control(E.task.task, handle as never, RESUME);
+        check(`utrace_control(engine ${E.model.id}, UTRACE_RESUME) ${from}`, allowed, r.ret);
+        afterControl(E.model, RESUME, r.ret, step, tv, false);
+        cbCalls.all++;
+        return;
+      }
+      case 2: {
+        // Only adds (relative to every bit that may be set): never clears, so never -EINPROGRESS.
+        const events = (E.model.sure | E.model.maybe) & ~ENGINE_STOP_BIT;
+        const allowed = expectSetEvents(E.model, events, view(E.task));
+        const r = utrace_set_events(E.task.task, handle as never, events);
+        check(`utrace_set_events(engine ${E.model.id}, 0x${events.toString(16)}) ${from}`, allowed, r.ret);
+        afterSetEvents(E.model, events, r.ret, step);
+        cbCalls.all++;
+        return;
+      }
+      case 3: {
+        const allowed = expectGet(E.model, view(E.task));
+        const g = utrace_engine_get(handle as never);
+        check(`utrace_engine_get(engine ${E.model.id}) ${from}`, allowed, g.ret);
+        afterGet(E.model, g.ret, step);
+        if (g.ret === 0) {
+          utrace_engine_put(g.engine as never);
+          E.model.refs--;
+        }
+        cbCalls.all++;
+        return;
+      }
+      case 4:
+        if (other === undefined) return;
+        doControl(other, RESUME, false);
+        cbCalls.all++;
+        cbCalls.other++;
+        return;
+      case 5: {
+        const p = utrace_barrier(E.task.task, handle as never);
+        cbCalls.all++;
+        void p.then((ret) => {
+          if (ret !== 0) problem(`utrace_barrier(engine ${E.model.id}) ${from} returned ${ret}; the model expects 0 (ref §1.5: the target is current, nothing to wait for)`);
+        });
+        return;
+      }
+      case 6: {
+        // A blocking call from a callback: the might_sleep check ends the run. Only the first
+        // failure of a run is its outcome, so only when nothing else has failed or will.
+        if (oddBodies.length > 0 || expectedFailure !== undefined) return;
+        const target = engineList.find((O) => O.task !== E.task && !O.model.gone && !O.rcuPointer);
+        expectedFailure = { check: 'might_sleep', step, why: `a blocking call ${from}` };
+        const p =
+          target !== undefined
+            ? utrace_barrier(target.task.task, target.handle as never)
+            : utrace_set_events_sync(E.task.task, handle as never, E.model.sure);
+        void Promise.resolve(p).catch(() => undefined);
+        problem(`a blocking call ${from} returned; the model expects the 'might_sleep' check to end the run`);
+        return;
+      }
+    }
   };
 
   /** No callback for an event after a call that returned 0 (or a grace-ended -EINPROGRESS) disabled it. */
@@ -537,6 +635,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   /** Handle misuses made, and the kernel check one of them must end the run with. */
   const misuses = { stale: 0, putTwice: 0 };
   let rcuMisuses = 0;
+  let allocFailures = 0;
+  let enomem = 0;
+  let rule1Uses = 0;
+  const interruptCalls = { running: 0, stopped: 0 };
   let expectedFailure: { readonly check: string; readonly step: number; readonly why: string } | undefined;
   /** Callbacks that returned an illegal value or threw, in the order they ran. */
   const oddBodies: Array<{ readonly name: string; readonly step: number; readonly threw: boolean }> = [];
@@ -545,7 +647,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
 
   // ---- module ---------------------------------------------------------------------------
   const mod = sc.module !== null ? kernel.load_module('fuzzmod') : undefined;
-  const moduleMembers = mod !== undefined ? { owner: mod, percpu_counters: kernel.alloc_percpu_counters() } : {};
+  const moduleMembers =
+    mod === undefined ? {} : sc.module!.counters ? { owner: mod, percpu_counters: kernel.alloc_percpu_counters() } : { owner: mod };
   /**
    * What the unloader saw when module_unload returned: whether an engine had not yet run its
    * `release` (module code that must still run, so after the unload).
@@ -584,13 +687,14 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     1: defineOps(makeOps() as never, 'may-detach') as never,
   };
 
-  const register = (handle: unknown, data: KBox<{ id: number; calls: number }>, t: TaskInfo, kind: OpsKind, rets: readonly number[], owner: number): EngInfo => {
+  const register = (handle: unknown, data: KBox<{ id: number; calls: number }>, t: TaskInfo, kind: OpsKind, rets: readonly number[], owner: number, acts: readonly CallbackAct[]): EngInfo => {
     const id = data.value.id;
     const E: EngInfo = {
       model: new EngineModel(id, t.pid, kind, clock.step),
       handle,
       data,
       rets,
+      acts,
       task: t,
       owner,
       record: (handle as EngineHandle).record,
@@ -657,7 +761,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       continue;
     }
     check('utrace_attach_task (set-up)', expectAttachCreate(view(t), false, null, false), AN_ENGINE);
-    const E = register(r, data, t, spec.opsKind, spec.rets, spec.tracer);
+    const E = register(r, data, t, spec.opsKind, spec.rets, spec.tracer, spec.acts);
     owned[spec.tracer]!.push(E);
     if (spec.opsKind === 1) {
       // The RCU-kept pointer is consumed: the counted handle becomes the main one.
@@ -676,7 +780,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   }
 
   // ---- tracer threads -------------------------------------------------------------------
-  const tracers: TracerState[] = sc.tracers.map((spec) => ({ spec, handle: undefined, done: false, signalMaybe: false, blockedSince: null }));
+  const tracers: TracerState[] = sc.tracers.map((spec) => ({ spec, handle: undefined, done: false, signalMaybe: false, signalFrom: null, blockedSince: null }));
   let wdTick = 0;
   const needsWatchdog = sc.tracers.some((t) => t.cmds.some((c) => c.op === 'barrier')) || sc.tracers.some((t) => t.teardown === 'control');
 
@@ -718,6 +822,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const pending = finishPending(E);
     const r = inRcu(rcu, () => utrace_control(E.task.task, E.handle as never, action));
     touch(E.task);
+    if (action === INTERRUPT && r.ret === 0 && !tv.exited && !tv.stoppedMaybe) interruptCalls[tv.stopped ? 'stopped' : 'running']++;
     check(`utrace_control(engine ${E.model.id}, ${action})`, allowed, r.ret);
     if (action === DETACH && st === 'att' && !tv.exited && !tv.stopped && !tv.stoppedMaybe) {
       postChecks.push({ engine: E, step, what: 'utrace_control(UTRACE_DETACH)', kind: 'einprogress-iff', ret: r.ret });
@@ -738,12 +843,19 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
   };
 
+  let interruptsOther = 0;
+  const consumeSignal = (tr: TracerState): void => {
+    if (tr.signalFrom === 'other') interruptsOther++;
+    tr.signalMaybe = false;
+    tr.signalFrom = null;
+  };
+
   const doBarrier = async (tr: TracerState, E: EngInfo): Promise<number> => {
     const ret = await blockingInterruptible(tr, () => utrace_barrier(E.task.task, E.handle as never));
     touch(E.task);
     const step = clock.step;
     check(`utrace_barrier(engine ${E.model.id})`, expectBarrier(E.model, view(E.task), tr.signalMaybe), ret);
-    if (ret === -ERESTARTSYS) tr.signalMaybe = false;
+    if (ret === -ERESTARTSYS) consumeSignal(tr);
     if (ret === 0) postChecks.push({ engine: E, step, what: 'utrace_barrier', kind: 'not-in-callback', ret });
     afterBarrier(E.model, ret, step);
     return ret;
@@ -761,7 +873,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const name = clear ? 'utrace_clear_events_sync' : `utrace_set_events_sync(0x${events.toString(16)})`;
     check(`${name} on engine ${E.model.id}`, expectSetEventsSync(E.model, events, atCall, view(E.task), tr.signalMaybe), r.ret);
     if (r.ret === 0) postChecks.push({ engine: E, step, what: name, kind: 'sync', ret: 0, events: events & ~ENGINE_STOP_BIT });
-    if (r.ret === -ERESTARTSYS) tr.signalMaybe = false;
+    if (r.ret === -ERESTARTSYS) consumeSignal(tr);
     afterSetEventsSync(E.model, events, r.ret, callStep, step);
     if (r.engine !== E.handle) E.revoked.push(E.handle);
     E.handle = r.engine;
@@ -868,7 +980,30 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     E.rcuPointer = false;
   };
 
-  const doAttach = (k: number, cmd: Extract<Cmd, { op: 'attach' }>): void => {
+  /**
+   * Rule 1 (SPEC §3): a blocking call never takes an RCU-kept pointer, even before events are
+   * enabled: it throws a `rule-1` UtraceUsageError at once (memory rule v2) and changes nothing,
+   * so the pointer still works for the utrace_engine_get that follows.
+   */
+  const rule1Misuse = async (E: EngInfo, call: 'barrier' | 'detach_sync'): Promise<void> => {
+    let threw: unknown;
+    let ret: number | undefined;
+    try {
+      ret = call === 'barrier' ? await utrace_barrier(E.task.task, E.handle as never) : (await utrace_detach_sync(E.task.task, E.handle as never)).ret;
+    } catch (e) {
+      threw = e;
+    }
+    calls++;
+    if (threw instanceof UtraceUsageError && threw.rule === 'rule-1') {
+      rule1Uses++;
+      return;
+    }
+    if (threw !== undefined) throw threw;
+    problem(`utrace_${call} through the RCU-kept pointer of engine ${E.model.id} returned ${ret}; the model expects a 'rule-1' UtraceUsageError (SPEC §3 rule 1)`);
+    E.model.gone = true;
+  };
+
+  const doAttach = async (k: number, cmd: Extract<Cmd, { op: 'attach' }>): Promise<void> => {
     const known = knownTasks();
     const t = known[cmd.task % known.length]!;
     const tv = view(t);
@@ -902,13 +1037,28 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const got = IS_ERR(r) ? PTR_ERR(r as never) : AN_ENGINE;
     if ((flags & UTRACE_ATTACH_CREATE) !== 0) {
       const exclusive = (flags & UTRACE_ATTACH_EXCLUSIVE) !== 0 ? candidates : null;
-      check(`utrace_attach_${cmd.viaPid ? 'pid' : 'task'}(pid ${t.pid}, ${cmd.mode})`, expectAttachCreate(tv, ops === null, exclusive, cmd.viaPid), got);
+      // The allocation is tried once the pid, the ops and the kthread test passed (ref §1.2).
+      const allocates = !(cmd.viaPid && tv.reaped) && ops !== null && !t.kthread;
+      const allocFails = allocates && allocFailures > 0;
+      if (allocFails) allocFailures--;
+      check(`utrace_attach_${cmd.viaPid ? 'pid' : 'task'}(pid ${t.pid}, ${cmd.mode})`, expectAttachCreate(tv, ops === null, exclusive, cmd.viaPid, allocFails), got);
+      if (got === -ENOMEM) {
+        // No engine was made: a lookup of its data finds nothing.
+        const l = utrace_attach_task(t.task, UTRACE_ATTACH_MATCH_DATA, null as never, data as never);
+        calls++;
+        if (IS_ERR(l) && PTR_ERR(l as never) === -ENOENT) enomem++;
+        else {
+          problem(`utrace_attach(pid ${t.pid}, ${cmd.mode}) returned -ENOMEM, yet a lookup of its data found ${IS_ERR(l) ? PTR_ERR(l as never) : 'an engine'}; the model expects -ENOENT (a failed allocation makes no engine)`);
+          if (!IS_ERR(l)) rcu_read_section(() => utrace_engine_put(l as never));
+        }
+      }
       if (got !== AN_ENGINE) {
         kernel.kfree(data as KBox<unknown>);
         return;
       }
-      const E = register(r, data as KBox<{ id: number; calls: number }>, t, cmd.opsKind, cmd.rets, k);
+      const E = register(r, data as KBox<{ id: number; calls: number }>, t, cmd.opsKind, cmd.rets, k, cmd.acts);
       owned[k]!.push(E);
+      if (cmd.opsKind === 1 && cmd.rule1 !== 'none') await rule1Misuse(E, cmd.rule1);
       if (cmd.opsKind === 1 && cmd.rcuMisuse) rcuPointerMisuse(E, flags & ~UTRACE_ATTACH_CREATE & ~UTRACE_ATTACH_EXCLUSIVE);
       else if (cmd.opsKind === 1) doGet(E, false);
       return;
@@ -967,7 +1117,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const runCmd = async (k: number, tr: TracerState, cmd: Cmd): Promise<void> => {
     switch (cmd.op) {
       case 'attach':
-        doAttach(k, cmd);
+        await doAttach(k, cmd);
         return;
       case 'set_events': {
         const E = pickEngine(k, cmd.e);
@@ -1066,7 +1216,22 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       }
       case 'interrupt_self':
         tr.signalMaybe = true;
+        tr.signalFrom = 'self';
         tr.handle!.interrupt();
+        return;
+      case 'interrupt_other': {
+        // Another tracer thread's signal: a blocking call it is in (or makes next) may return -ERESTARTSYS.
+        if (tracers.length < 2) return;
+        const o = tracers[(k + 1 + cmd.t) % tracers.length]!;
+        if (o === tr || o.done) return;
+        o.signalMaybe = true;
+        o.signalFrom = 'other';
+        o.handle!.interrupt();
+        return;
+      }
+      case 'fail_alloc':
+        kernel.fail_next_allocations(cmd.n);
+        allocFailures = cmd.n;
         return;
       case 'resume_all':
         resumeAll(k);
@@ -1139,6 +1304,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
           if (t.blockedSince !== null && wdTick - t.blockedSince > WATCHDOG_TICKS) {
             t.blockedSince = null;
             t.signalMaybe = true;
+            t.signalFrom = 'watchdog';
             t.handle!.interrupt();
           }
         }
@@ -1166,7 +1332,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     if (unloadSeen === undefined && !afterUnload && outcome.status === 'ok') problem('the unloader never returned from module_unload');
     // With per-CPU counters, module_unload waits until no callback of the module runs: module
     // code after unload can only come after it returned, never from the unload itself.
-    if (unloadSeen === undefined && afterUnload && expectedFailure === undefined) {
+    if (unloadSeen === undefined && afterUnload && expectedFailure === undefined && sc.module!.counters) {
       problem(`module code after unload reported before module_unload returned, though every engine's ops have per-CPU counters it must wait for: ${outcome.failure?.message}`);
     }
     const pending = unloadSeen === undefined ? [] : engineList.filter((E) => !unloadSeen!.released.has(E.model.id)).map((E) => E.model.id);
@@ -1320,8 +1486,16 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       hostileCallbacks: oddBodies.length,
       staleUses: misuses.stale,
       rule7Uses: rcuMisuses,
+      enomem,
+      rule1Uses,
+      callbackCalls: cbCalls.all,
+      callbackCallsOther: cbCalls.other,
+      interruptsOther,
+      interruptRunning: interruptCalls.running,
+      interruptStopped: interruptCalls.stopped,
       views,
-      ...(misuseChecked ? { underflow: true } : {}),
+      ...(misuseChecked && expectedFailure?.check === 'refcount-underflow' ? { underflow: true } : {}),
+      ...(misuseChecked && expectedFailure?.check === 'might_sleep' ? { mightSleep: true } : {}),
       ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),
       ...(unloadVerdict !== undefined ? { unload: unloadVerdict } : {}),
     },

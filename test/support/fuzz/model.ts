@@ -14,6 +14,7 @@ export const EAGAIN = 11;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const EPERM = 1;
+export const ENOMEM = 12;
 export const ENOENT = 2;
 export const EOPNOTSUPP = 95;
 export const EALREADY = 114;
@@ -297,10 +298,13 @@ export function expectAttachCreate(
   nullOps: boolean,
   exclusive: readonly Match[] | null,
   viaPid: boolean,
+  allocFails = false,
 ): Allowed {
   if (viaPid && task.reaped) return allow('utrace_attach_pid when the pid maps to no task: -ESRCH (ref §1.2)', -ESRCH);
   if (nullOps) return allow('CREATE with ops == NULL returns -EINVAL (ref §1.2)', -EINVAL);
   if (task.kthread) return allow('attaching to a kernel thread returns -EPERM (ref §1.2)', -EPERM);
+  // The allocations come before the EXCLUSIVE match and the reap test (ref §1.2 table: -ENOMEM).
+  if (allocFails) return allow('an allocation of struct utrace or of the engine fails: ERR_PTR(-ENOMEM), no engine made (ref §1.2)', -ENOMEM);
   if (exclusive !== null && exclusive.some((m) => m.st === 'att')) {
     return allow('EXCLUSIVE when a matching engine exists returns -EEXIST (ref §1.2)', -EEXIST);
   }

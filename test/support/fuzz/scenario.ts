@@ -45,7 +45,20 @@ export interface EngineSpec {
   readonly rets: readonly number[];
   /** Index of the tracer thread that owns it. */
   readonly tracer: number;
+  /** API calls its callbacks make, used in turn with `rets` (see {@link CallbackAct}). */
+  readonly acts: readonly CallbackAct[];
 }
+
+/**
+ * What a callback body does before it returns: 0 nothing; 1 `utrace_control(UTRACE_RESUME)` on
+ * its own engine (the handle it was given); 2 `utrace_set_events` on its own engine, adding
+ * only; 3 `utrace_engine_get` of its handle and `utrace_engine_put` of the reference; 4
+ * `utrace_control(UTRACE_RESUME)` on another engine, through its tracer's counted handle; 5
+ * `utrace_barrier` on its own engine (the target is current: 0 at once); 6 a blocking call
+ * (`utrace_barrier` on another engine, else `utrace_set_events_sync` on its own): a
+ * `might_sleep` failure that ends the run.
+ */
+export type CallbackAct = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** How an `attach` command calls utrace_attach_task. */
 export type AttachMode =
@@ -78,6 +91,12 @@ export type Cmd =
        * use it again (a rule 7 usage error), and take the counted reference by a lookup instead.
        */
       readonly rcuMisuse: boolean;
+      /**
+       * For a CREATE of may-detach ops: pass the RCU-kept pointer to a blocking call first
+       * (`utrace_barrier` or `utrace_detach_sync`: a rule 1 usage error that changes nothing).
+       */
+      readonly rule1: 'none' | 'barrier' | 'detach_sync';
+      readonly acts: readonly CallbackAct[];
     }
   | { readonly op: 'set_events'; readonly e: number; readonly mask: number; readonly how: MaskHow; readonly rcu: boolean }
   | { readonly op: 'control'; readonly e: number; readonly action: number; readonly rcu: boolean }
@@ -94,6 +113,10 @@ export type Cmd =
   /** Queue an RCU callback that frees a block the tracer allocated (`rcu`: from inside a read-side section). */
   | { readonly op: 'call_rcu'; readonly rcu: boolean }
   | { readonly op: 'interrupt_self' }
+  /** Signal another tracer thread (`TracerHandle.interrupt`), which may be blocked in an interruptible call. */
+  | { readonly op: 'interrupt_other'; readonly t: number }
+  /** `Kernel.fail_next_allocations(n)`: the next `n` utrace allocations (an attach that creates) fail with -ENOMEM. */
+  | { readonly op: 'fail_alloc'; readonly n: number }
   /**
    * Handle misuse: `stale`, a call through a handle a transition (or a put) revoked; `put-twice`,
    * a counted reference put a second time (the run ends there, failed).
@@ -135,6 +158,11 @@ export type SchedSpec =
  */
 export interface ModuleSpec {
   readonly wait: boolean;
+  /**
+   * The ops carry per-CPU counters (`percpu_counters`), which module_unload waits on; without
+   * them it returns at once, and only the order of the tracer's calls keeps module code safe.
+   */
+  readonly counters: boolean;
 }
 
 /** One generated scenario. */
@@ -180,6 +208,22 @@ const retArb = fc.tuple(
  */
 export const ODD_BASE = 100;
 export const ODD_RETURNS: readonly unknown[] = [1.5, -1, Number.NaN, '5', undefined, null, 7, 2 ** 53, 'throw', 'throw'];
+
+/** Mostly empty: about one engine in four has callbacks that call the API. */
+const actsArb: fc.Arbitrary<readonly CallbackAct[]> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant([] as CallbackAct[]) },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant<CallbackAct>(0) },
+        { weight: 6, arbitrary: fc.constantFrom<CallbackAct>(1, 2, 3, 4, 5) },
+        { weight: 1, arbitrary: fc.constant<CallbackAct>(6) },
+      ),
+      { minLength: 1, maxLength: 5 },
+    ),
+  },
+);
 
 const retsArb = fc.array(
   fc.oneof(
@@ -267,6 +311,11 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       viaPid: fc.boolean(),
       dataOf: fc.nat(3),
       rcuMisuse: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      rule1: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('none' as const) },
+        { weight: 1, arbitrary: fc.constantFrom('barrier' as const, 'detach_sync' as const) },
+      ),
+      acts: actsArb,
     }),
   },
   {
@@ -296,6 +345,8 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'synchronize_rcu' } as const) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('call_rcu' as const), rcu: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'interrupt_self' } as const) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('interrupt_other' as const), t: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('fail_alloc' as const), n: fc.integer({ min: 1, max: 3 }) }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -336,13 +387,14 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
         mask: maskArb,
         rets: retsArb,
         tracer: fc.nat(1),
+        acts: actsArb,
       }),
       { minLength: 1, maxLength: 3 },
     ),
     tracers: fc.array(tracerArb, { minLength: 1, maxLength: 2 }),
     module: fc.oneof(
       { weight: 4, arbitrary: fc.constant<ModuleSpec | null>(null) },
-      { weight: 1, arbitrary: fc.record({ wait: fc.boolean() }) },
+      { weight: 1, arbitrary: fc.record({ wait: fc.boolean(), counters: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }) },
     ),
   })
   .map((s) => ({
