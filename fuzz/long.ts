@@ -39,7 +39,11 @@ function summary(t: FuzzTotals): string {
     `${t.eligible} exactly-once obligations, ${t.inProgressChecks} in-progress checks, ${t.rcuCallbacks} call_rcu callbacks, ` +
     `${t.hostileCallbacks} hostile callbacks (${t.oopses} predicted oopses), ` +
     `${t.staleUses} stale-handle uses, ${t.rule7Uses} rule 7 uses, ${t.underflows} predicted refcount underflows, ` +
-    `${t.unloadsAfter + t.unloadsClean} module unloads (${t.unloadsAfter} predicted module code after unload), ${t.steps} kernel steps` +
+    `${t.unloadsAfter + t.unloadsClean} module unloads (${t.unloadsAfter} predicted module code after unload), ` +
+    `${t.enomem} predicted -ENOMEM attaches, ${t.callbackCalls} API calls from callbacks (${t.mightSleeps} predicted might_sleep), ` +
+    `${t.rule1Uses} rule 1 uses, ${t.interruptsOther} -ERESTARTSYS from another tracer's signal, ` +
+    `explore runs ${t.exploreRandom} random / ${t.explorePct} pct / ${t.exploreDfs} dfs, ${t.deadlocks} predicted deadlocks, ${t.shortened} failures shortened and replayed, ` +
+    `${t.steps} kernel steps` +
     ` in ${seconds.toFixed(1)} s`
   );
 }

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { runScenario, type RunResult } from './support/fuzz/harness.js';
+import { checkThroughExplore } from './support/fuzz/property.js';
 import { scenarioArb, type Scenario } from './support/fuzz/scenario.js';
 
 const SAMPLE = 400;
@@ -131,6 +132,20 @@ describe('the fuzzer covers its former blind spots', () => {
     assert.ok(stopped >= 1, `UTRACE_INTERRUPT accepted on a target the tracer saw stopped: ${stopped}`);
     assert.ok(fromOther >= 1, `blocking calls that returned -ERESTARTSYS after another tracer's signal: ${fromOther}`);
     assert.ok(kills >= 50, `kill() calls: ${kills}`);
+  });
+
+  it('runs scenarios through explore with the random, PCT and dfs strategies, predicts the deadlocks of unfair runs, shortens failures and replays them', async () => {
+    const all = await sample();
+    const totals = { random: 0, pct: 0, dfs: 0, deadlocks: 0, shortened: 0, smaller: 0 };
+    for (const { sc, r } of all.slice(0, 40)) {
+      const c = await checkThroughExplore(sc, r.outcome!, true);
+      for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += c[k];
+    }
+    console.log(`fuzz coverage: through explore over 40 scenarios: ${JSON.stringify(totals)}`);
+    assert.ok(totals.pct >= 40 && totals.dfs >= 40, `PCT and dfs runs, each checked against the model: ${JSON.stringify(totals)}`);
+    assert.ok(totals.deadlocks >= 3, `unfair runs that ended in the predicted deadlock: ${totals.deadlocks}`);
+    assert.ok(totals.shortened >= 5, `failing runs shortened, still failing the same check, and replayed from the schedule string: ${totals.shortened}`);
+    assert.ok(totals.smaller >= 1, `shortenings that found a smaller schedule: ${totals.smaller}`);
   });
 
   it('derives whether a task is stopped from the runnable threads, not from the kernel\'s task state', async () => {

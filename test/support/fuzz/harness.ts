@@ -119,6 +119,10 @@ const CLONE_VFORK = 0x4000;
 /** Watchdog ticks a tracer may stay blocked in an interruptible call before it is interrupted. */
 const WATCHDOG_TICKS = 40;
 const MAX_STEPS = 40_000;
+/** Rounds of the tracer's last loop (SIGCONT to every live task, then schedule()). */
+const FINAL_ROUNDS = 300;
+/** Rounds the unloader and the watchdog poll for the tracers to finish. */
+const POLL_ROUNDS = 4000;
 
 /** What one run checked. */
 export interface RunStats {
@@ -157,6 +161,8 @@ export interface RunStats {
   readonly views: { readonly stopped: number; readonly running: number; readonly maybe: number };
   /** The run ended with the `refcount-underflow` check the model predicted for a second put. */
   readonly underflow?: boolean;
+  /** The run ended with the deadlock the model predicted: this many tasks left alive when every tracer returned. */
+  readonly deadlock?: number;
   /** The run ended with the `might_sleep` check the model predicted for a blocking call from a callback. */
   readonly mightSleep?: boolean;
   /** The callback the run's oops named, as the model predicted. */
@@ -1267,7 +1273,9 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         }
         await teardown(k, tr);
         // Nothing keeps a task stopped any more but a job-control stop: continue it until every task has exited.
-        for (let round = 0; round < 20_000; round++) {
+        // Bounded: under an unfair scheduler (PCT, dfs) this polling loop may keep the CPU;
+        // a task it leaves in a stop is the deadlock the model predicts after the run.
+        for (let round = 0; round < FINAL_ROUNDS; round++) {
           let alive = false;
           for (const t of knownTasks()) if (kill(t.task, SIGCONT) === 0) alive = true;
           if (!alive) break;
@@ -1285,7 +1293,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         // has run release. An engine a callback detached is unlinked only when its task next
         // reports or is reaped, and freed a grace period after that: waiting for the tracers
         // and one synchronize_rcu is not enough.
-        while (tracers.some((t) => !t.done)) await schedule();
+        for (let i = 0; i < POLL_ROUNDS && tracers.some((t) => !t.done); i++) await schedule();
         for (let round = 0; round < 200 && engineList.some((E) => E.released === 0); round++) {
           await synchronize_rcu();
           await schedule();
@@ -1297,7 +1305,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   }
   if (needsWatchdog) {
     kernel.tracer('watchdog', async () => {
-      while (tracers.some((t) => !t.done)) {
+      for (let i = 0; i < POLL_ROUNDS && tracers.some((t) => !t.done); i++) {
         await schedule();
         wdTick++;
         for (const t of tracers) {
@@ -1319,10 +1327,28 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   } catch (e) {
     problem(`the run threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
-  // PCT is not fair: a tracer polling with schedule() may keep the CPU until the step limit
-  // (documented for such loops). Everything up to there was checked.
-  const unfairStop = outcome?.failure?.check === 'step-limit' && sc.sched.kind === 'pct';
+  // Every polling loop of the harness is bounded, so no schedule, fair or not, reaches the
+  // step limit. An unfair one may let the tracers return while a task they know has not
+  // exited; nothing continues it if it stops: the model predicts the deadlock from what the
+  // tracers see (every tracer returned, a known task's exit_state still 0), and that the
+  // kernel's report names exactly those tasks.
   const afterUnload = outcome?.failure?.check === 'module-code-after-unload';
+  const leftAlive = knownTasks().filter((t) => t.task.exit_state === 0);
+  const tracersDone = tracers.every((t) => t.done);
+  let deadlockChecked = false;
+  // (A run that ends 'ok' has every task exited, so the only case to check is a deadlock.)
+  if (outcome !== undefined && outcome.failure?.check === 'deadlock') {
+    if (tracersDone && leftAlive.length > 0) {
+      const msg = outcome.failure!.message;
+      const named = (t: TaskInfo): boolean => msg.includes(`[${t.pid}] waits for`);
+      const missing = leftAlive.filter((t) => !named(t));
+      const extra = knownTasks().filter((t) => t.task.exit_state !== 0 && named(t));
+      if (missing.length > 0 || extra.length > 0) {
+        problem(`the deadlock report does not name exactly the tasks left alive (${leftAlive.map((t) => t.pid).join(', ')}): ${msg}`);
+      } else deadlockChecked = true;
+    }
+  }
+  const unfairStop = deadlockChecked;
   let unloadVerdict: 'after-unload' | 'clean' | undefined;
   let oopsChecked = false;
   if (outcome !== undefined && mod !== undefined) {
@@ -1337,7 +1363,13 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     }
     const pending = unloadSeen === undefined ? [] : engineList.filter((E) => !unloadSeen!.released.has(E.model.id)).map((E) => E.model.id);
     const expected = pending.length > 0;
+    // Without per-CPU counters module_unload cannot wait: it reports a report pass of the
+    // module's callbacks still in flight as module code after unload. The tracer cannot see the
+    // pass, only that an engine of the module had not run release (it could still report).
+    const unloadMidCallback = (): boolean =>
+      /unloaded while report_\w+ of /.test(outcome.failure?.message ?? '') && engineList.some((E) => E.released === 0);
     if (expected && afterUnload) unloadVerdict = 'after-unload';
+    else if (afterUnload && unloadSeen === undefined && !sc.module!.counters && unloadMidCallback()) unloadVerdict = 'after-unload';
     else if (!expected && outcome.status === 'ok' && unloadSeen !== undefined) unloadVerdict = 'clean';
     if (expected && outcome.status === 'ok') {
       problem(`module_unload returned at step ${unloadSeen!.step} before engine(s) ${pending.join(', ')} ran release, yet the run reported no module code after unload`);
@@ -1362,7 +1394,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       problem(`the oops does not name the first hostile callback (${firstOdd.name} at step ${firstOdd.step}, which${how}): ${outcome.failure!.message}`);
     } else if (oopsed) oopsChecked = true;
   }
-  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !misuseChecked && !(afterUnload && mod !== undefined && !sc.module!.wait)) {
+  if (outcome !== undefined && outcome.status !== 'ok' && !unfairStop && !oopsChecked && !misuseChecked && !(afterUnload && mod !== undefined && (!sc.module!.wait || unloadVerdict === 'after-unload'))) {
     problem(`the run failed the kernel's '${outcome.failure?.check}' check: ${outcome.failure?.message}`);
   }
 
@@ -1494,6 +1526,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       interruptRunning: interruptCalls.running,
       interruptStopped: interruptCalls.stopped,
       views,
+      ...(deadlockChecked ? { deadlock: leftAlive.length } : {}),
       ...(misuseChecked && expectedFailure?.check === 'refcount-underflow' ? { underflow: true } : {}),
       ...(misuseChecked && expectedFailure?.check === 'might_sleep' ? { mightSleep: true } : {}),
       ...(oopsChecked ? { oops: oddBodies[0]!.name } : {}),

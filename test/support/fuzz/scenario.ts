@@ -140,9 +140,10 @@ export interface TracerSpec {
 }
 
 /**
- * The scheduler that picks every step of a run. PCT is not generated: it is not fair, and a
- * correct tracer's drain (resume, then `schedule()`) may then finish before a task stops,
- * leaving it stopped for ever; `'pct'` stays available to replay or hand-written scenarios.
+ * The scheduler that picks every step of a run. PCT and dfs are not generated here: they run
+ * through `explore` (`checkThroughExplore` in `property.ts`), where the model predicts the
+ * deadlock an unfair run may end in (the tracers return while a task has not exited, and it
+ * stops for ever); `'pct'` stays available to replay or hand-written scenarios.
  */
 export type SchedSpec =
   | { readonly kind: 'random' }
