@@ -106,6 +106,7 @@ describe('the fuzzer covers its former blind spots', () => {
   it('generates the RCU-kept pointer of a may-detach engine passed to a blocking call (rule 1): a usage error, nothing changed', async () => {
     const all = await sample();
     const rule1 = all.reduce((n, { r }) => n + r.stats.rule1Uses, 0);
+    console.log(`fuzz coverage: ${rule1} blocking calls given an RCU-kept pointer, each the predicted 'rule-1' usage error`);
     assert.ok(rule1 >= 3, `blocking calls given an RCU-kept pointer, each a 'rule-1' usage error: ${rule1}`);
   });
 

@@ -313,6 +313,11 @@ interface EngInfo {
    * reference yet): tracked by the harness from the calls it made, never read from the handle.
    */
   rcuPointer: boolean;
+  /**
+   * A `*_sync` call of its tracer on it is in flight: it writes the mask at steps the tracer
+   * does not see, so the model's mask is not known until it returns.
+   */
+  syncInFlight: boolean;
 }
 
 interface TracerState {
@@ -565,6 +570,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         return;
       }
       case 2: {
+        // Not while a sync call of the tracer is settling the mask (the model cannot know it then).
+        if (E.syncInFlight) return;
         // Only adds (relative to every bit that may be set): never clears, so never -EINPROGRESS.
         const events = (E.model.sure | E.model.maybe) & ~ENGINE_STOP_BIT;
         const allowed = expectSetEvents(E.model, events, view(E.task));
@@ -711,6 +718,7 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
       revoked: [],
       // SPEC §3 v2: a CREATE of may-detach ops gives the RCU-kept pointer, of never-detaching ops a counted reference.
       rcuPointer: kind === 1,
+      syncInFlight: false,
     };
     engines.set(id, E);
     engineList.push(E);
@@ -871,9 +879,12 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
     const atCall = view(E.task);
     const callStep = clock.step;
     beforeSetEventsSync(E.model, events);
+    E.syncInFlight = true;
     const r = await blockingInterruptible(tr, () =>
       clear ? utrace_clear_events_sync(E.task.task, E.handle as never) : utrace_set_events_sync(E.task.task, E.handle as never, events),
-    );
+    ).finally(() => {
+      E.syncInFlight = false;
+    });
     touch(E.task);
     const step = clock.step;
     const name = clear ? 'utrace_clear_events_sync' : `utrace_set_events_sync(0x${events.toString(16)})`;
@@ -888,7 +899,10 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
   const doDetachSync = async (E: EngInfo): Promise<void> => {
     const atCall = view(E.task);
     const callStep = clock.step;
-    const r = await utrace_detach_sync(E.task.task, E.handle as never);
+    E.syncInFlight = true;
+    const r = await utrace_detach_sync(E.task.task, E.handle as never).finally(() => {
+      E.syncInFlight = false;
+    });
     touch(E.task);
     const step = clock.step;
     check(`utrace_detach_sync(engine ${E.model.id})`, expectDetachSync(E.model, atCall, view(E.task)), r.ret);
