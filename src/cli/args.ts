@@ -35,8 +35,10 @@ Targets:
                            path/to/scenario.js#name picks one of them
 
 Options:
-  --strategy dfs|random|pct|replay
+  --strategy dfs|stateful|random|pct|replay
                            dfs: every schedule within the preemption bound (default)
+                           stateful: every interleaving, no bound, states seen before
+                           pruned; a clean result is proven over all interleavings
                            random, pct: seeded random search; replay: one schedule
   --bound N                dfs preemption bound (default ${DEFAULT_DFS_BOUND})
   --order deepest-first|earliest-first
@@ -47,6 +49,7 @@ Options:
   --seed N                 random / pct seed (default 1)
   --depth N                pct bug depth (default ${DEFAULT_PCT_DEPTH})
   --replay SCHEDULE        replay a printed schedule string (implies --strategy replay)
+  --max-states N           stateful: most distinct states kept (default 1,000,000)
   --max-executions N       stop after N runs (random / pct default ${DEFAULT_RANDOM_EXECUTIONS})
   --max-seconds N          stop after N seconds
   --no-shorten             show the failing schedule as found, without shortening it
@@ -133,6 +136,7 @@ const OPTIONS = {
   svg: { type: 'string' },
   width: { type: 'string' },
   'max-executions': { type: 'string' },
+  'max-states': { type: 'string' },
   'max-seconds': { type: 'string' },
   'no-shorten': { type: 'boolean' },
   full: { type: 'boolean' },
@@ -209,7 +213,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-const STRATEGIES = ['dfs', 'random', 'pct', 'replay'] as const;
+const STRATEGIES = ['dfs', 'random', 'pct', 'replay', 'stateful'] as const;
 const ORDERS = ['deepest-first', 'earliest-first'] as const;
 
 /**
@@ -260,7 +264,7 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   if (!(STRATEGIES as readonly string[]).includes(kind)) {
     throw new CliUsageError(`--strategy must be one of ${STRATEGIES.join(', ')}; got ${JSON.stringify(kind)}`);
   }
-  const only = (option: 'bound' | 'order' | 'seed' | 'depth' | 'replay', kinds: readonly string[]): void => {
+  const only = (option: 'bound' | 'order' | 'seed' | 'depth' | 'replay' | 'max-states', kinds: readonly string[]): void => {
     if (v[option] !== undefined && !kinds.includes(kind)) {
       throw new CliUsageError(`--${option} applies to --strategy ${kinds.join(' or ')}, not ${kind}`);
     }
@@ -270,12 +274,18 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   only('seed', ['random', 'pct']);
   only('depth', ['pct']);
   only('replay', ['replay']);
+  only('max-states', ['stateful']);
 
   let strategy: StrategyOptions;
   switch (kind) {
     case 'dfs':
       strategy = { kind: 'dfs', bound: integer(v.bound, '--bound', 0, 1000) ?? DEFAULT_DFS_BOUND, order: order(v.order) };
       break;
+    case 'stateful': {
+      const maxStates = integer(v['max-states'], '--max-states', 1, Number.MAX_SAFE_INTEGER);
+      strategy = maxStates === undefined ? { kind: 'stateful' } : { kind: 'stateful', maxStates };
+      break;
+    }
     case 'random':
       strategy = { kind: 'random', seed: integer(v.seed, '--seed', -0x80000000, 0x7fffffff) ?? 1 };
       break;

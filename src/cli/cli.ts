@@ -250,6 +250,8 @@ function strategyFlags(strategy: StrategyOptions): string {
       return `--strategy pct --seed ${strategy.seed} --depth ${strategy.depth ?? 3}`;
     case 'replay':
       return `--replay ${strategy.schedule}`;
+    case 'stateful':
+      return `--strategy stateful${strategy.maxStates === undefined ? '' : ` --max-states ${strategy.maxStates}`}`;
   }
 }
 

@@ -23,6 +23,7 @@ export {
   type StrategyOptions,
 } from './strategy.js';
 export { DfsStrategy, type DfsCheckpoint } from './dfs.js';
+export { StatefulStrategy, DEFAULT_MAX_STATES, type StateCounts } from './stateful.js';
 export { prefixStrategy } from './prefix.js';
 export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
 export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';

@@ -13,13 +13,14 @@ import { ReplayScheduler } from '../sched/replay.js';
 import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
 import type { Scheduler } from '../sched/scheduler.js';
 import { DEFAULT_DFS_ORDER, DfsStrategy } from './dfs.js';
+import { DEFAULT_MAX_STATES, StatefulStrategy } from './stateful.js';
 
 /**
  * The names of the built-in strategies.
  * @public
  * @category Explorer
  */
-export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay';
+export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay' | 'stateful';
 
 /**
  * A source of schedulers, one per run of the simulation.
@@ -61,6 +62,10 @@ export interface Strategy {
  *   `seed` and the run's index. `expectedSteps` estimates a run's length; when omitted, the
  *   longest run seen so far is used (64 before the first run).
  * - `replay`: exactly one run, following the schedule string exactly.
+ * - `stateful`: every interleaving, with no preemption bound: a depth-first search that does
+ *   not go on from a state it has seen before, then exhausted; at most `maxStates` distinct
+ *   states (default {@link DEFAULT_MAX_STATES}). Runs must keep the trace; see
+ *   {@link StatefulStrategy}.
  * @public
  * @category Explorer
  */
@@ -94,6 +99,12 @@ export type StrategyOptions =
       readonly kind: 'replay';
       /** The schedule string, as printed by the explorer. */
       readonly schedule: string;
+    }
+  | {
+      /** Every interleaving, states seen before pruned. */
+      readonly kind: 'stateful';
+      /** Most distinct states kept (default {@link DEFAULT_MAX_STATES}). */
+      readonly maxStates?: number;
     };
 
 /**
@@ -138,9 +149,9 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
  */
 export function makeStrategy(options: StrategyOptions): Strategy {
   if (typeof options !== 'object' || options === null) {
-    throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay); got ${options === null ? 'null' : typeof options}`);
+    throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay, stateful); got ${options === null ? 'null' : typeof options}`);
   }
-  options = readFields(options, ['kind', 'bound', 'order', 'seed', 'depth', 'expectedSteps', 'schedule'], 'makeStrategy', 'bad-option') as StrategyOptions;
+  options = readFields(options, ['kind', 'bound', 'order', 'seed', 'depth', 'expectedSteps', 'schedule', 'maxStates'], 'makeStrategy', 'bad-option') as StrategyOptions;
   switch (options.kind) {
     case 'dfs':
       return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND, options.order ?? DEFAULT_DFS_ORDER);
@@ -150,9 +161,11 @@ export function makeStrategy(options: StrategyOptions): Strategy {
       return new PctStrategy(options.seed, options.depth ?? DEFAULT_PCT_DEPTH, options.expectedSteps);
     case 'replay':
       return new ReplayStrategy(options.schedule);
+    case 'stateful':
+      return new StatefulStrategy(options.maxStates === undefined ? {} : { maxStates: options.maxStates });
     default: {
       const unknown: never = options;
-      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${typeof (unknown as { kind: unknown }).kind === 'string' ? JSON.stringify((unknown as { kind: unknown }).kind) : typeof (unknown as { kind: unknown }).kind}; use dfs, random, pct or replay`);
+      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${typeof (unknown as { kind: unknown }).kind === 'string' ? JSON.stringify((unknown as { kind: unknown }).kind) : typeof (unknown as { kind: unknown }).kind}; use dfs, random, pct, replay or stateful`);
     }
   }
 }
