@@ -5,7 +5,10 @@
  * report of what was not covered rather than a proof.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { examples } from '../examples/index.js';
 import { explore } from '../src/explore/explore.js';
 import { runScenario } from '../src/explore/run-scenario.js';
@@ -15,6 +18,17 @@ import { UtraceUsageError } from '../src/errors.js';
 import { scenarioExecute } from '../src/scenario/execute.js';
 
 const counts = new Map<string, number>();
+
+/** Runs the built CLI; resolves with its exit status and output. */
+function cli(...args: string[]): Promise<{ status: number; stdout: string }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => {
+      if (error !== null && typeof error.code !== 'number') reject(error);
+      else resolve({ status: error === null ? 0 : (error.code as number), stdout });
+    });
+  });
+}
 
 describe('stateful search', () => {
   for (const scenario of Object.values(examples)) {
@@ -68,6 +82,19 @@ describe('stateful search', () => {
       explore(scenarioExecute(examples['safe-detach']!), { strategy: new StatefulStrategy() }),
       (e: unknown) => e instanceof UtraceUsageError && /trace: true/.test(e.message),
     );
+  });
+
+  it('utrace-explore --strategy stateful says "proven over all interleavings", or what a cap left uncovered', async () => {
+    const proven = await cli('safe-detach', '--strategy', 'stateful');
+    assert.equal(proven.status, 0);
+    assert.match(proven.stdout, /CLEAN: proven over all interleavings: [\d,]+ distinct states, [\d,]+ transitions/);
+    const capped = await cli('safe-detach', '--strategy', 'stateful', '--max-states', '10');
+    assert.equal(capped.status, 2);
+    assert.match(capped.stdout, /STOPPED by the state cap/);
+    assert.match(capped.stdout, /not proven: 10 distinct states/);
+    const found = await cli('set-events-einprogress-free', '--strategy', 'stateful');
+    assert.equal(found.status, 1);
+    assert.match(found.stdout, /FOUND use-after-free/);
   });
 
   it('rejects a bad state cap and follows the strategy protocol', () => {

@@ -140,7 +140,7 @@ export class StatefulStrategy implements Strategy {
       throw new UtraceUsageError('bad-option', `StatefulStrategy: maxStates must be a positive integer, got ${describeArg(maxStates)}`);
     }
     this.maxStates = maxStates;
-    this.description = `stateful (all interleavings, at most ${maxStates} states)`;
+    this.description = `stateful (all interleavings, at most ${maxStates.toLocaleString('en-US')} states)`;
     this.#scheduler = { pick: (point) => this.#pick(point) };
   }
 
