@@ -49,11 +49,14 @@ export const DEEP_TRACER_WORK = 4;
 
 const EINPROGRESS = -115;
 
-/** The scenario; `work` is the number of `schedule()` calls the tracer makes before its clear. */
-export function deepRcuOnlyScenario(work = DEEP_TRACER_WORK): Scenario {
+/**
+ * The scenario; `work` is the number of `schedule()` calls the tracer makes before its clear,
+ * `detachAt` the system call (from 1) whose callback touches the data and detaches.
+ */
+export function deepRcuOnlyScenario(work = DEEP_TRACER_WORK, detachAt = DEEP_DETACH_AT): Scenario {
   return defineScenario({
     name: 'deep-rcu-only',
-    description: `The callback touches the tracer's data and detaches on the ${DEEP_DETACH_AT}th of ${DEEP_SYSCALLS} system calls; after some other work the tracer clears the events, waits a grace period on -EINPROGRESS and frees its data: the callback reads freed memory only when the clear landed inside that one callback.`,
+    description: `The callback touches the tracer's data and detaches on system call ${detachAt} of ${DEEP_SYSCALLS}; after some other work the tracer clears the events, waits a grace period on -EINPROGRESS and frees its data: the callback reads freed memory only when the clear landed inside that one callback.`,
     expect: 'unsafe',
     build(kernel) {
       const program = Array.from({ length: DEEP_SYSCALLS }, (_, i) => sys(i));
@@ -63,7 +66,7 @@ export function deepRcuOnlyScenario(work = DEEP_TRACER_WORK): Scenario {
       const ops = defineOps(
         {
           report_syscall_entry: (_action: number, engine: callback_engine<KBox<{ hits: number }>>) => {
-            if (++seen !== DEEP_DETACH_AT) return UTRACE_RESUME;
+            if (++seen !== detachAt) return UTRACE_RESUME;
             engine.data.value.hits++;
             return UTRACE_DETACH;
           },

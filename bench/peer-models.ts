@@ -314,7 +314,7 @@ export const globalNoCounters: RaceModel = (m) => {
  * calls; the tracer, after `work` schedule() calls, clears through a counted reference, puts
  * it at once, and retries after a grace period through the RCU-kept pointer.
  */
-export function deepRcuOnlyModel(work = DEEP_TRACER_WORK): RaceModel {
+export function deepRcuOnlyModel(work = DEEP_TRACER_WORK, detachAt = DEEP_DETACH_AT): RaceModel {
   return (m) => {
     // An RCU-kept pointer (the callback may detach), turned into a counted reference by
     // utrace_engine_get in the attaching code, before events are enabled.
@@ -325,7 +325,7 @@ export function deepRcuOnlyModel(work = DEEP_TRACER_WORK): RaceModel {
     let seen = 0;
     void rcu.thread(m);
     void init(m, [e], [t], rcu);
-    void task(m, e, DEEP_SYSCALLS, () => (++seen === DEEP_DETACH_AT ? 'detach' : 'resume'), rcu, t);
+    void task(m, e, DEEP_SYSCALLS, () => (++seen === detachAt ? 'detach' : 'resume'), rcu, t);
     // utrace_set_events(task, engine, 0): -ESRCH once detached; -EINPROGRESS when it clears
     // events while the engine's callback is in progress; else 0.
     const clear = (): number => {

@@ -13,6 +13,7 @@ import { peer } from './peer.js';
 import { reporting } from './reporting.js';
 import { type BenchResult, type BenchTable, duration, type Goal } from './row.js';
 import { size } from './size.js';
+import { stateful } from './stateful.js';
 import { typeCost } from './typecost.js';
 
 const benchmarks: readonly { readonly name: string; readonly title: string; readonly run: () => Promise<BenchResult> }[] = [
@@ -22,6 +23,7 @@ const benchmarks: readonly { readonly name: string; readonly title: string; read
   { name: 'types', title: '4. Type-check cost: phantom-state API against an erased facade', run: typeCost },
   { name: 'size', title: '5. Size of the package entries', run: size },
   { name: 'growth', title: '6. Growth of exhaustive search with the number of tasks', run: growth },
+  { name: 'stateful', title: '7. Exploration engine: proofs over all interleavings, the deep race, shortening a long run', run: stateful },
 ];
 
 function printTable(t: BenchTable): void {

@@ -133,7 +133,7 @@ describe('utrace-explore exit statuses', () => {
       [['safe-detach', '--bogus'], /unknown option --bogus/],
       [['safe-detach', '--bound', 'two'], /--bound must be an integer/],
       [['safe-detach', '--strategy', 'random', '--bound', '2'], /--bound applies to --strategy dfs/],
-      [['safe-detach', '--strategy', 'bfs'], /--strategy must be one of dfs, random, pct, replay/],
+      [['safe-detach', '--strategy', 'bfs'], /--strategy must be one of dfs, stateful, random, pct, replay/],
       [['safe-detach', '--order', 'bfs'], /--order must be one of deepest-first, earliest-first; got "bfs"/],
       [['safe-detach', '--strategy', 'pct', '--order', 'earliest-first'], /--order applies to --strategy dfs, not pct/],
       [['safe-detach', '--replay', '0,1,0'], /--replay: Invalid schedule string/],

@@ -5,10 +5,9 @@
  */
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
-import { DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, type StrategyOptions } from '../explore/strategy.js';
+import type { StrategyFlag } from '../explore/strategies/definition.js';
+import { STRATEGIES, STRATEGY_NAMES, strategyDefinition, strategyFlags, type StrategyName, type StrategyOptions } from '../explore/strategy.js';
 import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
-import { MAX_PCT_DEPTH } from '../sched/pct.js';
 
 /**
  * Runs a random or PCT search makes when neither `--max-executions` nor `--max-seconds` is
@@ -16,6 +15,47 @@ import { MAX_PCT_DEPTH } from '../sched/pct.js';
  * @internal
  */
 export const DEFAULT_RANDOM_EXECUTIONS = 10_000;
+
+/** Column where the help text of an option starts. */
+const HELP_COLUMN = 27;
+/** Longest line of the help text. */
+const HELP_WIDTH = 92;
+
+/** `text` wrapped to the help text's width, every line indented to the help column. */
+function helpLines(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && HELP_COLUMN + line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => `${' '.repeat(HELP_COLUMN)}${l}`);
+}
+
+/** One option of the help text: its name and value, then its help, on the same line when it fits. */
+function helpEntry(head: string, help: string): string {
+  const body = helpLines(help);
+  const first = `  ${head}`;
+  if (first.length < HELP_COLUMN - 1) return [`${first.padEnd(HELP_COLUMN)}${body[0]!.trimStart()}`, ...body.slice(1)].join('\n');
+  return [first, ...body].join('\n');
+}
+
+/** The help text of `--strategy` and of every strategy's flags, from the strategy registry. */
+function strategyHelp(): string {
+  const entries = [
+    `  --strategy ${STRATEGY_NAMES.join('|')}`,
+    ...STRATEGY_NAMES.flatMap((name, i) => helpLines(`${name}${i === 0 ? ' (default)' : ''}: ${STRATEGIES[name].summary}`)),
+  ];
+  for (const { flag } of strategyFlags().values()) {
+    entries.push(helpEntry(`--${flag.option} ${flag.value}`, flag.default === undefined ? flag.help : `${flag.help} (default ${flag.default})`));
+  }
+  return entries.join('\n');
+}
 
 /**
  * The usage text printed by `--help` and after a usage error.
@@ -35,18 +75,7 @@ Targets:
                            path/to/scenario.js#name picks one of them
 
 Options:
-  --strategy dfs|random|pct|replay
-                           dfs: every schedule within the preemption bound (default)
-                           random, pct: seeded random search; replay: one schedule
-  --bound N                dfs preemption bound (default ${DEFAULT_DFS_BOUND})
-  --order deepest-first|earliest-first
-                           where each dfs run diverges from the runs before it (default
-                           ${DEFAULT_DFS_ORDER}): deepest-first varies the last steps of a run
-                           first; earliest-first tries every choice at one step, in all runs
-                           so far, before any at a later step. Both run the same schedules
-  --seed N                 random / pct seed (default 1)
-  --depth N                pct bug depth (default ${DEFAULT_PCT_DEPTH})
-  --replay SCHEDULE        replay a printed schedule string (implies --strategy replay)
+${strategyHelp()}
   --max-executions N       stop after N runs (random / pct default ${DEFAULT_RANDOM_EXECUTIONS})
   --max-seconds N          stop after N seconds
   --no-shorten             show the failing schedule as found, without shortening it
@@ -125,11 +154,7 @@ export interface CliOptions {
 
 const OPTIONS = {
   strategy: { type: 'string' },
-  bound: { type: 'string' },
-  order: { type: 'string' },
-  seed: { type: 'string' },
-  depth: { type: 'string' },
-  replay: { type: 'string' },
+  ...Object.fromEntries([...strategyFlags().keys()].map((option) => [option, { type: 'string' } as const])),
   svg: { type: 'string' },
   width: { type: 'string' },
   'max-executions': { type: 'string' },
@@ -139,7 +164,7 @@ const OPTIONS = {
   color: { type: 'boolean' },
   version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** `--bound -1`: a value that looks like an option is joined to its option (`--bound=-1`) so that the option's own check judges it. */
 function joinNegativeValues(argv: readonly string[]): string[] {
@@ -209,9 +234,6 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-const STRATEGIES = ['dfs', 'random', 'pct', 'replay'] as const;
-const ORDERS = ['deepest-first', 'earliest-first'] as const;
-
 /**
  * Parses `argv` (without the node and script paths).
  * @param argv - the arguments.
@@ -242,7 +264,7 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
       width: undefined,
       full: false,
       target: '',
-      strategy: { kind: 'dfs' },
+      strategy: { kind: STRATEGY_NAMES[0]! } as StrategyOptions,
       maxExecutions: undefined,
       maxSeconds: undefined,
       shorten: true,
@@ -256,52 +278,30 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   }
   const target = parsed.positionals[0]!;
 
-  let kind = v.strategy ?? (v.replay !== undefined ? 'replay' : 'dfs');
-  if (!(STRATEGIES as readonly string[]).includes(kind)) {
-    throw new CliUsageError(`--strategy must be one of ${STRATEGIES.join(', ')}; got ${JSON.stringify(kind)}`);
+  const given = v as Record<string, string | boolean | undefined>;
+  const flags = strategyFlags();
+  const implied = [...flags.values()].find(({ flag }) => flag.implies === true && given[flag.option] !== undefined);
+  const kind = (v.strategy ?? implied?.kinds[0] ?? STRATEGY_NAMES[0]!) as StrategyName;
+  const definition = strategyDefinition(kind);
+  if (definition === undefined) {
+    throw new CliUsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}; got ${JSON.stringify(kind)}`);
   }
-  const only = (option: 'bound' | 'order' | 'seed' | 'depth' | 'replay', kinds: readonly string[]): void => {
-    if (v[option] !== undefined && !kinds.includes(kind)) {
+  for (const [option, { kinds }] of flags) {
+    if (given[option] !== undefined && !kinds.includes(kind)) {
       throw new CliUsageError(`--${option} applies to --strategy ${kinds.join(' or ')}, not ${kind}`);
     }
-  };
-  only('bound', ['dfs']);
-  only('order', ['dfs']);
-  only('seed', ['random', 'pct']);
-  only('depth', ['pct']);
-  only('replay', ['replay']);
-
-  let strategy: StrategyOptions;
-  switch (kind) {
-    case 'dfs':
-      strategy = { kind: 'dfs', bound: integer(v.bound, '--bound', 0, 1000) ?? DEFAULT_DFS_BOUND, order: order(v.order) };
-      break;
-    case 'random':
-      strategy = { kind: 'random', seed: integer(v.seed, '--seed', -0x80000000, 0x7fffffff) ?? 1 };
-      break;
-    case 'pct':
-      strategy = {
-        kind: 'pct',
-        seed: integer(v.seed, '--seed', -0x80000000, 0x7fffffff) ?? 1,
-        depth: integer(v.depth, '--depth', 1, MAX_PCT_DEPTH) ?? DEFAULT_PCT_DEPTH,
-      };
-      break;
-    default: {
-      kind = 'replay';
-      if (v.replay === undefined) throw new CliUsageError('--strategy replay needs --replay SCHEDULE');
-      try {
-        decodeSchedule(v.replay);
-      } catch (e) {
-        if (e instanceof ScheduleFormatError) throw new CliUsageError(`--replay: ${e.message}`);
-        throw e;
-      }
-      strategy = { kind: 'replay', schedule: v.replay.trim() };
-    }
   }
+  const fields: Record<string, unknown> = { kind };
+  for (const flag of definition.flags) {
+    const value = flagValue(flag, given[flag.option] as string | undefined);
+    if (value === undefined && flag.required === true) throw new CliUsageError(`--strategy ${kind} needs --${flag.option} ${flag.value}`);
+    if (value !== undefined) fields[flag.field] = value;
+  }
+  const strategy = fields as unknown as StrategyOptions;
 
   let maxExecutions = integer(v['max-executions'], '--max-executions', 1, Number.MAX_SAFE_INTEGER);
   const maxSeconds = positive(v['max-seconds'], '--max-seconds');
-  if ((kind === 'random' || kind === 'pct') && maxExecutions === undefined && maxSeconds === undefined) {
+  if (definition.endless && maxExecutions === undefined && maxSeconds === undefined) {
     maxExecutions = DEFAULT_RANDOM_EXECUTIONS;
   }
   if (v.svg !== undefined && v.svg.trim() === '') throw new CliUsageError('--svg needs a path');
@@ -324,12 +324,26 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
   };
 }
 
-/** The `--order` option, or the default order when absent. */
-function order(text: string | undefined): (typeof ORDERS)[number] {
-  if (text === undefined) return DEFAULT_DFS_ORDER;
-  const found = ORDERS.find((o) => o === text.trim());
-  if (found === undefined) throw new CliUsageError(`--order must be one of ${ORDERS.join(', ')}; got ${JSON.stringify(text)}`);
-  return found;
+/** The value of a strategy's flag from its text, else its default, else undefined. */
+function flagValue(flag: StrategyFlag, text: string | undefined): number | string | undefined {
+  if (text === undefined) return flag.default;
+  switch (flag.type) {
+    case 'integer':
+      return integer(text, `--${flag.option}`, flag.min, flag.max);
+    case 'choice': {
+      const found = flag.choices.find((c) => c === text.trim());
+      if (found === undefined) throw new CliUsageError(`--${flag.option} must be one of ${flag.choices.join(', ')}; got ${JSON.stringify(text)}`);
+      return found;
+    }
+    case 'schedule':
+      try {
+        decodeSchedule(text);
+      } catch (e) {
+        if (e instanceof ScheduleFormatError) throw new CliUsageError(`--${flag.option}: ${e.message}`);
+        throw e;
+      }
+      return text.trim();
+  }
 }
 
 /** A decimal integer option from `min` to `max`, or undefined when absent. */

@@ -7,8 +7,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { runScenario, type ScenarioReport } from '../explore/run-scenario.js';
-import { DEFAULT_DFS_ORDER } from '../explore/dfs.js';
-import { DEFAULT_DFS_BOUND, makeStrategy, type StrategyOptions } from '../explore/strategy.js';
+import { makeStrategy, strategyDefinition, type StrategyOptions } from '../explore/strategy.js';
 import { renderTimelineSvg } from '../explore/timeline-svg.js';
 import { renderTimelineText } from '../explore/timeline-text.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
@@ -239,18 +238,18 @@ function describeStrategy(strategy: StrategyOptions, maxExecutions: number | und
   return text;
 }
 
-/** The flags that choose `strategy` on the command line. */
+/**
+ * The flags that choose `strategy` on the command line, from the strategy registry: `--strategy`
+ * (unless a flag implies it) and every flag of the strategy with its value or default.
+ */
 function strategyFlags(strategy: StrategyOptions): string {
-  switch (strategy.kind) {
-    case 'dfs':
-      return `--strategy dfs --bound ${strategy.bound ?? DEFAULT_DFS_BOUND} --order ${strategy.order ?? DEFAULT_DFS_ORDER}`;
-    case 'random':
-      return `--strategy random --seed ${strategy.seed}`;
-    case 'pct':
-      return `--strategy pct --seed ${strategy.seed} --depth ${strategy.depth ?? 3}`;
-    case 'replay':
-      return `--replay ${strategy.schedule}`;
+  const definition = strategyDefinition(strategy.kind)!;
+  const parts = definition.flags.some((f) => f.implies === true) ? [] : [`--strategy ${strategy.kind}`];
+  for (const flag of definition.flags) {
+    const value = (strategy as unknown as Record<string, unknown>)[flag.field] ?? flag.default;
+    if (value !== undefined) parts.push(`--${flag.option} ${String(value)}`);
   }
+  return parts.join(' ');
 }
 
 /** The target that names one scenario of `target` on the command line. */

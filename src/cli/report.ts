@@ -63,14 +63,25 @@ export function formatReport(report: ScenarioReport, style: ReportStyle): string
       break;
     }
     case 'exhausted': {
-      const what =
-        result.strategy.startsWith('replay') ? 'the replayed schedule ran without failure' : `every schedule of ${result.strategy} ran without failure`;
+      const what = result.strategy.startsWith('replay')
+        ? 'the replayed schedule ran without failure'
+        : result.states !== undefined
+          ? `proven over all interleavings: ${formatCount(result.states.states)} distinct states, ${formatCount(result.states.transitions)} transitions, no failure`
+          : `every schedule of ${result.strategy} ran without failure`;
       lines.push(`${paint('green', 'CLEAN')}: ${what}: ${runs}, ${time}; ${judged}`);
       break;
     }
     case 'limit': {
-      const limit = result.limit === 'executions' ? 'the run limit' : result.limit === 'time' ? 'the time limit' : 'an interrupt';
+      const limit =
+        result.limit === 'executions' ? 'the run limit' : result.limit === 'time' ? 'the time limit' : result.limit === 'states' ? 'the state cap' : 'an interrupt';
       lines.push(`${paint('yellow', 'STOPPED')} by ${limit} before any failure: ${runs}, ${time}; ${judged}`);
+      if (result.states !== undefined) {
+        const c = result.states;
+        lines.push(
+          `  not proven: ${formatCount(c.states)} distinct states and ${formatCount(c.transitions)} transitions covered; ` +
+            `${formatCount(c.untried)} step(s) out of states on the search's path not taken, and what lies below them not covered`,
+        );
+      }
       break;
     }
   }
@@ -120,7 +131,7 @@ export function formatSummary(groupName: string, reports: readonly ScenarioRepor
       r.result.status === 'failed'
         ? `found ${r.result.outcome.failure?.check ?? 'failure'}`
         : r.result.status === 'exhausted'
-          ? 'clean (exhausted)'
+          ? r.result.states !== undefined ? 'proven (all interleavings)' : 'clean (exhausted)'
           : `stopped (${r.result.limit} limit)`;
     rows.push([
       r.scenario.name,

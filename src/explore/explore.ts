@@ -9,6 +9,7 @@ import { UtraceUsageError } from '../errors.js';
 import type { Execute, ExecutionOutcome } from '../sched/execution.js';
 import type { Scheduler, SchedulingPoint } from '../sched/scheduler.js';
 import { encodeSchedule } from '../sched/schedule-string.js';
+import { PrunedRun, StatefulStrategy, type StateCounts } from './stateful.js';
 import { makeStrategy } from './strategy.js';
 import type { Strategy, StrategyOptions } from './strategy.js';
 
@@ -58,6 +59,11 @@ export interface ExploreSummary {
   readonly elapsedMs: number;
   /** The strategy used, in words. */
   readonly strategy: string;
+  /**
+   * For a stateful search ({@link StatefulStrategy}): distinct states, transitions, runs, and
+   * the steps left untried when a limit stopped it. Absent for other strategies.
+   */
+  readonly states?: StateCounts;
 }
 
 /**
@@ -78,7 +84,9 @@ export interface ExploreFailed extends ExploreSummary {
 
 /**
  * The strategy ran out of schedules without a failure: for `dfs`, every schedule within the
- * preemption bound was run; for `replay`, the one schedule ran. Random and PCT never exhaust.
+ * preemption bound was run; for `stateful`, every interleaving was covered (every state
+ * reachable was reached and every step out of it taken: proven over all interleavings); for
+ * `replay`, the one schedule ran. Random and PCT never exhaust.
  * @public
  * @category Explorer
  */
@@ -95,8 +103,11 @@ export interface ExploreExhausted extends ExploreSummary {
 export interface ExploreLimited extends ExploreSummary {
   /** Discriminant. */
   readonly status: 'limit';
-  /** Which limit: `maxExecutions`, `maxSeconds`, or the abort signal. */
-  readonly limit: 'executions' | 'time' | 'aborted';
+  /**
+   * Which limit: `maxExecutions`, `maxSeconds`, the abort signal, or (for a stateful search)
+   * its cap on distinct states.
+   */
+  readonly limit: 'executions' | 'time' | 'aborted' | 'states';
 }
 
 /**
@@ -166,6 +177,8 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
     throw new UtraceUsageError('bad-option', `explore: progressIntervalMs must be a non-negative number, got ${describeArg(interval)}`);
   }
   const strategy = isStrategy(options.strategy) ? options.strategy : makeStrategy(options.strategy);
+  // A stateful search stops a run at a state it has seen before; this loop catches that.
+  if (strategy instanceof StatefulStrategy) strategy.abortRuns = true;
   const { onProgress, signal } = options;
   const maxMs = maxSeconds * 1000;
   const start = performance.now();
@@ -176,15 +189,26 @@ export async function explore(execute: Execute, options: ExploreOptions): Promis
     executions,
     elapsedMs: now - start,
     strategy: strategy.description,
+    ...(strategy instanceof StatefulStrategy ? { states: strategy.counts } : {}),
   });
 
   for (;;) {
     if (executions >= maxExecutions) return { status: 'limit', limit: 'executions', ...summary(performance.now()) };
     if (signal?.aborted === true) return { status: 'limit', limit: 'aborted', ...summary(performance.now()) };
     const scheduler = strategy.next();
-    if (scheduler === undefined) return { status: 'exhausted', ...summary(performance.now()) };
+    if (scheduler === undefined) {
+      if (strategy instanceof StatefulStrategy && strategy.stateCapHit) return { status: 'limit', limit: 'states', ...summary(performance.now()) };
+      return { status: 'exhausted', ...summary(performance.now()) };
+    }
     const followed = new FollowedScheduler(scheduler);
-    const outcome: unknown = await execute(followed);
+    let outcome: unknown;
+    try {
+      outcome = await execute(followed);
+    } catch (e) {
+      if (!(e instanceof PrunedRun)) throw e;
+      // Stopped by the stateful search where it had been before: a passing prefix.
+      outcome = prunedOutcome(followed);
+    }
     checkFollowed(outcome, followed, executions);
     strategy.complete(outcome);
     executions++;
@@ -230,6 +254,18 @@ class FollowedScheduler implements Scheduler {
     this.picks[this.length++] = chosen;
     return chosen;
   }
+}
+
+/** The outcome of a run the stateful search stopped: the steps taken, no failure. */
+function prunedOutcome(followed: FollowedScheduler): ExecutionOutcome {
+  return {
+    status: 'ok',
+    failure: undefined,
+    schedule: Array.from(followed.picks.subarray(0, followed.length)),
+    preemptions: 0,
+    trace: [],
+    threads: [],
+  };
 }
 
 /**

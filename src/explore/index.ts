@@ -20,9 +20,15 @@ export {
 } from './explore.js';
 export {
   makeStrategy, DEFAULT_DFS_BOUND, DEFAULT_PCT_DEPTH, DEFAULT_PCT_EXPECTED_STEPS, type Strategy, type StrategyName,
-  type StrategyOptions,
+  type StrategyOptions, type StrategyOptionsByName,
 } from './strategy.js';
+export type { DfsStrategyOptions } from './strategies/dfs.js';
+export type { RandomStrategyOptions } from './strategies/random.js';
+export type { PctStrategyOptions } from './strategies/pct.js';
+export type { ReplayStrategyOptions } from './strategies/replay.js';
+export type { StatefulStrategyOptions } from './strategies/stateful.js';
 export { DfsStrategy, type DfsCheckpoint } from './dfs.js';
+export { StatefulStrategy, DEFAULT_MAX_STATES, type StateCounts } from './stateful.js';
 export { prefixStrategy } from './prefix.js';
 export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
 export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';

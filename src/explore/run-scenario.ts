@@ -161,7 +161,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   if (typeof options !== 'object' || options === null || typeof options.strategy !== 'object' || options.strategy === null) {
     throw new UtraceUsageError('bad-option', `runScenario(scenario, options): options must be an object with a strategy, such as { strategy: { kind: 'dfs', bound: 2 } }`);
   }
-  const execute = scenarioExecute(scenario);
+  // The stateful search keys states by what each thread was told, which the trace carries.
+  const stateful = 'kind' in options.strategy ? options.strategy.kind === 'stateful' : options.strategy.name === 'stateful';
+  const execute = scenarioExecute(scenario, { trace: stateful });
   const result = await explore(execute, {
     strategy: options.strategy,
     ...(options.maxExecutions === undefined ? {} : { maxExecutions: options.maxExecutions }),
@@ -181,7 +183,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // The shortening shares the search's time limit: what the search left of it, or at least a
     // tenth of it, so that a failure found at the very end still gets a few candidates.
     const maxSeconds = options.maxSeconds === undefined ? undefined : Math.max(options.maxSeconds - result.elapsedMs / 1000, options.maxSeconds / 10);
-    shortened = await shorten(execute, result.outcome.schedule, failure.check, {
+    shortened = await shorten(stateful ? scenarioExecute(scenario) : execute, result.outcome.schedule, failure.check, {
       ...(options.shortenBudget === undefined ? {} : { budget: options.shortenBudget }),
       ...(maxSeconds === undefined ? {} : { maxSeconds }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

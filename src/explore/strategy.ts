@@ -1,119 +1,124 @@
 /**
- * Search strategies: where the explorer gets the scheduler for each run, behind one interface.
+ * Search strategies: where the explorer gets the scheduler for each run, behind one interface,
+ * and the registry of the built-in strategies.
  *
  * @packageDocumentation
  */
-import { describeArg, readFields } from '../constants/integer-arg.js';
+import { readFields } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
-import { RandomScheduler } from '../sched/basic.js';
-import type { ExecutionOutcome } from '../sched/execution.js';
-import { PctScheduler, pctDepthProblem, pctStepsProblem } from '../sched/pct.js';
-import { SeededRandom } from '../sched/prng.js';
-import { ReplayScheduler } from '../sched/replay.js';
-import { decodeSchedule, encodeSchedule } from '../sched/schedule-string.js';
-import type { Scheduler } from '../sched/scheduler.js';
-import { DEFAULT_DFS_ORDER, DfsStrategy } from './dfs.js';
+import type { Strategy, StrategyDefinition, StrategyFlag } from './strategies/definition.js';
+import { dfs, type DfsStrategyOptions } from './strategies/dfs.js';
+import { pct, type PctStrategyOptions } from './strategies/pct.js';
+import { random, type RandomStrategyOptions } from './strategies/random.js';
+import { replay, type ReplayStrategyOptions } from './strategies/replay.js';
+import { stateful, type StatefulStrategyOptions } from './strategies/stateful.js';
+
+export type { Strategy } from './strategies/definition.js';
+export { DEFAULT_DFS_BOUND, type DfsStrategyOptions } from './strategies/dfs.js';
+export { DEFAULT_PCT_DEPTH, DEFAULT_PCT_EXPECTED_STEPS, type PctStrategyOptions } from './strategies/pct.js';
+export type { RandomStrategyOptions } from './strategies/random.js';
+export type { ReplayStrategyOptions } from './strategies/replay.js';
+export type { StatefulStrategyOptions } from './strategies/stateful.js';
 
 /**
- * The names of the built-in strategies.
+ * The options of every strategy, by its name: the type half of the strategy registry
+ * (`STRATEGIES` in `src/explore/strategy.ts` is the value half, and must list the same names).
+ * {@link StrategyName} and {@link StrategyOptions} are derived from it.
  * @public
  * @category Explorer
  */
-export type StrategyName = 'dfs' | 'random' | 'pct' | 'replay';
-
-/**
- * A source of schedulers, one per run of the simulation.
- *
- * Protocol: call {@link Strategy.next}; if it returns a scheduler, run the simulation once with
- * it and pass the outcome to {@link Strategy.complete}; repeat. `undefined` from `next` means
- * the strategy has nothing more to run. The same strategy built with the same options hands
- * out the same sequence of schedulers against a deterministic simulation.
- * @public
- * @category Explorer
- */
-export interface Strategy {
-  /** Which strategy this is. */
-  readonly name: StrategyName;
-  /** The strategy and its parameters in words, e.g. `pct (seed 7, depth 3)`. */
-  readonly description: string;
-  /** The scheduler for the next run, or `undefined` when the strategy is exhausted. */
-  next(): Scheduler | undefined;
-  /**
-   * Reports the outcome of the run made with the scheduler last returned by `next`. May throw
-   * when the run shows the strategy's assumptions broken (a replay that diverged, a
-   * simulation that is not deterministic).
-   */
-  complete(outcome: ExecutionOutcome): void;
+export interface StrategyOptionsByName {
+  /** Exhaustive search within a preemption bound. */
+  dfs: DfsStrategyOptions;
+  /** Every interleaving, states seen before pruned. */
+  stateful: StatefulStrategyOptions;
+  /** Uniformly random choices. */
+  random: RandomStrategyOptions;
+  /** Probabilistic concurrency testing. */
+  pct: PctStrategyOptions;
+  /** One run of a given schedule. */
+  replay: ReplayStrategyOptions;
 }
 
 /**
- * Options for {@link makeStrategy}, one shape per strategy, told apart by `kind`.
- *
- * - `dfs`: every schedule with at most `bound` preemptions (default 2), each once, then
- *   exhausted. `order` says where each run diverges from the runs before it:
- *   `'deepest-first'` (the default) at the deepest step of the last run with an untried
- *   choice (classic depth-first search); `'earliest-first'` at the smallest step with an
- *   untried choice among all the runs so far, so every choice at one step is tried before any
- *   at a later step. Both orders run the same schedules; see {@link DfsStrategy}.
- * - `random`: endless runs, each thread chosen uniformly at every step; run `i` uses a seed
- *   derived from `seed` and `i`.
- * - `pct`: endless PCT runs of the given `depth` (default 3), each with a seed derived from
- *   `seed` and the run's index. `expectedSteps` estimates a run's length; when omitted, the
- *   longest run seen so far is used (64 before the first run).
- * - `replay`: exactly one run, following the schedule string exactly.
+ * The names of the strategies.
  * @public
  * @category Explorer
  */
-export type StrategyOptions =
-  | {
-      /** Exhaustive search within a preemption bound. */
-      readonly kind: 'dfs';
-      /** Preemptions allowed per run (default {@link DEFAULT_DFS_BOUND}). */
-      readonly bound?: number;
-      /** Where each run diverges (default `'deepest-first'`): see {@link DfsStrategy}. */
-      readonly order?: 'earliest-first' | 'deepest-first';
-    }
-  | {
-      /** Uniformly random choices. */
-      readonly kind: 'random';
-      /** Any 32-bit integer; the same seed gives the same runs. */
-      readonly seed: number;
-    }
-  | {
-      /** Probabilistic concurrency testing. */
-      readonly kind: 'pct';
-      /** Any 32-bit integer; the same seed gives the same runs. */
-      readonly seed: number;
-      /** Bug depth: priority changes per run plus one, from 1 to 10,000 (default {@link DEFAULT_PCT_DEPTH}). */
-      readonly depth?: number;
-      /** Run length assumed before a run was seen, from 1 to 10,000,000 (default {@link DEFAULT_PCT_EXPECTED_STEPS}). */
-      readonly expectedSteps?: number;
-    }
-  | {
-      /** One run of a given schedule. */
-      readonly kind: 'replay';
-      /** The schedule string, as printed by the explorer. */
-      readonly schedule: string;
-    };
+export type StrategyName = keyof StrategyOptionsByName;
 
 /**
- * Default preemption bound of the `dfs` strategy.
+ * Options for {@link makeStrategy}, one shape per strategy, told apart by `kind`.
  * @public
  * @category Explorer
  */
-export const DEFAULT_DFS_BOUND = 2;
+export type StrategyOptions = StrategyOptionsByName[StrategyName];
+
 /**
- * Default depth of the `pct` strategy.
- * @public
- * @category Explorer
+ * The registry of strategies, by name, in the order the help text lists them (the first is the
+ * default of `utrace-explore`). `makeStrategy` and the command line's `--strategy` values,
+ * flags, checks, defaults and help text all come from here; the types from
+ * {@link StrategyOptionsByName}, which its type ties to it (a strategy in one and not the
+ * other does not compile).
+ *
+ * Adding a strategy:
+ *
+ * 1. Write `src/explore/strategies/<name>.ts`: an exported options interface whose `kind` is the
+ *    name (with TSDoc), the class implementing `Strategy`, and its entry, a
+ *    `StrategyDefinition<Options>` with `name`, `summary` (its help line), `endless`, `flags`
+ *    (each names the options field, its command-line option, its type: integer with limits,
+ *    choice or schedule string, and its default) and `make` (builds the strategy; throws a
+ *    `UtraceUsageError`, rule `'bad-option'`, on a bad option).
+ * 2. Register it here: its line `<name>: <Name>StrategyOptions;` in
+ *    {@link StrategyOptionsByName} and `<name>,` in `STRATEGIES`, with the import.
+ * 3. Export the options type from `src/explore/index.ts` and run `npm run api:update`, as for any
+ *    public type.
+ *
+ * Nothing else changes: the options union, `makeStrategy`, `--strategy <name>` with its flags,
+ * "applies to" checks and help text follow.
+ * @internal
  */
-export const DEFAULT_PCT_DEPTH = 3;
+export const STRATEGIES: { readonly [K in StrategyName]: StrategyDefinition<StrategyOptionsByName[K]> } = {
+  dfs,
+  stateful,
+  random,
+  pct,
+  replay,
+};
+
 /**
- * Expected run length the `pct` strategy assumes before it has seen a run.
- * @public
- * @category Explorer
+ * The strategies' names, in registry order.
+ * @internal
  */
-export const DEFAULT_PCT_EXPECTED_STEPS = 64;
+export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
+
+/**
+ * The definition of the strategy called `name`, or `undefined` for an unknown name.
+ * @internal
+ */
+export function strategyDefinition(name: unknown): StrategyDefinition<StrategyOptions> | undefined {
+  return typeof name === 'string' && Object.hasOwn(STRATEGIES, name)
+    ? (STRATEGIES[name as StrategyName] as unknown as StrategyDefinition<StrategyOptions>)
+    : undefined;
+}
+
+/**
+ * Every strategy's flags, with the strategies that take each one.
+ * @internal
+ */
+export function strategyFlags(): ReadonlyMap<string, { readonly flag: StrategyFlag; readonly kinds: readonly StrategyName[] }> {
+  const flags = new Map<string, { flag: StrategyFlag; kinds: StrategyName[] }>();
+  for (const name of STRATEGY_NAMES) {
+    for (const flag of STRATEGIES[name].flags) {
+      const entry = flags.get(flag.option);
+      if (entry === undefined) flags.set(flag.option, { flag, kinds: [name] });
+      else entry.kinds.push(name);
+    }
+  }
+  return flags;
+}
+
+const FIELDS = ['kind', ...new Set(STRATEGY_NAMES.flatMap((n) => STRATEGIES[n].flags.map((f: StrategyFlag) => f.field)))];
 
 /**
  * Builds the strategy the options describe. Throws a `UtraceUsageError` on an invalid parameter
@@ -138,102 +143,13 @@ export const DEFAULT_PCT_EXPECTED_STEPS = 64;
  */
 export function makeStrategy(options: StrategyOptions): Strategy {
   if (typeof options !== 'object' || options === null) {
-    throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: dfs, random, pct, replay); got ${options === null ? 'null' : typeof options}`);
+    throw new UtraceUsageError('bad-option', `makeStrategy: options must be an object such as { kind: 'dfs', bound: 2 } (kinds: ${STRATEGY_NAMES.join(', ')}); got ${options === null ? 'null' : typeof options}`);
   }
-  options = readFields(options, ['kind', 'bound', 'order', 'seed', 'depth', 'expectedSteps', 'schedule'], 'makeStrategy', 'bad-option') as StrategyOptions;
-  switch (options.kind) {
-    case 'dfs':
-      return new DfsStrategy(options.bound ?? DEFAULT_DFS_BOUND, options.order ?? DEFAULT_DFS_ORDER);
-    case 'random':
-      return new RandomStrategy(options.seed);
-    case 'pct':
-      return new PctStrategy(options.seed, options.depth ?? DEFAULT_PCT_DEPTH, options.expectedSteps);
-    case 'replay':
-      return new ReplayStrategy(options.schedule);
-    default: {
-      const unknown: never = options;
-      throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${typeof (unknown as { kind: unknown }).kind === 'string' ? JSON.stringify((unknown as { kind: unknown }).kind) : typeof (unknown as { kind: unknown }).kind}; use dfs, random, pct or replay`);
-    }
+  options = readFields(options, FIELDS, 'makeStrategy', 'bad-option') as unknown as StrategyOptions;
+  const definition = strategyDefinition(options.kind);
+  if (definition === undefined) {
+    const kind: unknown = options.kind;
+    throw new UtraceUsageError('bad-option', `makeStrategy: unknown strategy kind ${typeof kind === 'string' ? JSON.stringify(kind) : typeof kind}; use ${STRATEGY_NAMES.slice(0, -1).join(', ')} or ${STRATEGY_NAMES.at(-1)}`);
   }
-}
-
-function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new UtraceUsageError('bad-option', `makeStrategy: seed must be an integer, got ${describeArg(seed)}`);
-}
-
-/** Endless uniformly random runs, one derived seed per run. */
-class RandomStrategy implements Strategy {
-  readonly name = 'random';
-  readonly description: string;
-  readonly #seeds: SeededRandom;
-
-  constructor(seed: number) {
-    checkSeed(seed);
-    this.description = `random (seed ${seed})`;
-    this.#seeds = new SeededRandom(seed);
-  }
-
-  next(): Scheduler {
-    return new RandomScheduler(this.#seeds.nextU32() | 0);
-  }
-
-  complete(): void {}
-}
-
-/** Endless PCT runs, one derived seed per run. */
-class PctStrategy implements Strategy {
-  readonly name = 'pct';
-  readonly description: string;
-  readonly #seeds: SeededRandom;
-  readonly #depth: number;
-  readonly #expectedSteps: number | undefined;
-  #longest = 0;
-
-  constructor(seed: number, depth: number, expectedSteps: number | undefined) {
-    checkSeed(seed);
-    const depthProblem = pctDepthProblem(depth);
-    if (depthProblem !== undefined) throw new UtraceUsageError('bad-option', `makeStrategy: pct ${depthProblem}`);
-    const stepsProblem = expectedSteps === undefined ? undefined : pctStepsProblem(expectedSteps);
-    if (stepsProblem !== undefined) throw new UtraceUsageError('bad-option', `makeStrategy: pct ${stepsProblem}`);
-    this.#seeds = new SeededRandom(seed);
-    this.#depth = depth;
-    this.#expectedSteps = expectedSteps;
-    this.description =
-      `pct (seed ${seed}, depth ${depth}` + (expectedSteps === undefined ? ')' : `, expected steps ${expectedSteps})`);
-  }
-
-  next(): Scheduler {
-    const steps = this.#expectedSteps ?? (this.#longest > 0 ? this.#longest : DEFAULT_PCT_EXPECTED_STEPS);
-    return new PctScheduler(this.#seeds.nextU32() | 0, this.#depth, steps);
-  }
-
-  complete(outcome: ExecutionOutcome): void {
-    if (outcome.schedule.length > this.#longest) this.#longest = outcome.schedule.length;
-  }
-}
-
-/** Exactly one run, replaying a schedule string exactly. */
-class ReplayStrategy implements Strategy {
-  readonly name = 'replay';
-  readonly description: string;
-  readonly #schedule: readonly number[];
-  #scheduler: ReplayScheduler | undefined;
-  #handedOut = false;
-
-  constructor(schedule: string) {
-    this.#schedule = decodeSchedule(schedule);
-    const text = encodeSchedule(this.#schedule);
-    this.description = `replay (${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
-  }
-
-  next(): Scheduler | undefined {
-    if (this.#handedOut) return undefined;
-    this.#handedOut = true;
-    this.#scheduler = new ReplayScheduler(this.#schedule);
-    return this.#scheduler;
-  }
-
-  complete(): void {
-    this.#scheduler?.assertFinished();
-  }
+  return definition.make(options);
 }

@@ -26,6 +26,11 @@ export class Rcu {
     this.#callbacks.push(fn);
   }
 
+  /** RCU callbacks waiting for the next grace period (for the state key). */
+  get pendingCallbacks(): number {
+    return this.#callbacks.length;
+  }
+
   /** Whether the grace-period thread has work. */
   get busy(): boolean {
     return this.#callbacks.length > 0 || this.requested > this.completed;
