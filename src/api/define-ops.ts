@@ -11,6 +11,7 @@ import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
 import { PercpuCounters } from '../kernel/percpu.js';
+import { UTRACE_SIGNAL_HOLD } from '../constants/signal-actions.js';
 
 /** The members of `struct utrace_engine_ops` that are callbacks. */
 const CALLBACKS = [
@@ -225,5 +226,5 @@ export function utrace_signal_return<R extends utrace_resume_action_t>(
   hold = false,
 ): combined_return<R, 'signal'> {
   const call = 'utrace_signal_return';
-  return (integerArg(signal_action, 'signal_action', call) | integerArg(action, 'action', call) | (hold ? 0x100 : 0)) as combined_return<R, 'signal'>;
+  return (integerArg(signal_action, 'signal_action', call) | integerArg(action, 'action', call) | (hold ? UTRACE_SIGNAL_HOLD : 0)) as combined_return<R, 'signal'>;
 }

@@ -7,6 +7,7 @@ import { UtraceUsageError } from '../errors.js';
 import { runningKernel } from '../kernel/current.js';
 import { send_signal } from '../kernel/signal.js';
 import { asInteger, asTask } from './validate.js';
+import { EINVAL } from '../constants/errno.js';
 
 /**
  * Gives the CPU up (`cond_resched()`): other threads may run before this tracer thread
@@ -51,7 +52,7 @@ export function schedule(): Promise<void> {
 export function kill(task: task_struct, sig: number): number {
   const t = asTask(task, 'kill');
   const s = asInteger(sig, 'sig', 'kill');
-  if (s < 1 || s > 64) return -22;
+  if (s < 1 || s > 64) return -EINVAL;
   return send_signal(t.kernel, t, s);
 }
 

@@ -30,6 +30,8 @@ import {
 import type { Task, UtraceState } from './task.js';
 import type { Wait } from './threads.js';
 import type { utrace_engine_ops } from '../../types/ops.js';
+import { UTRACE_SIGNAL_HANDLER, UTRACE_SIGNAL_HOLD, UTRACE_SIGNAL_MASK } from '../constants/signal-actions.js';
+import { UTRACE_SYSCALL_ABORT } from '../constants/syscall-actions.js';
 
 const QUIESCE = 1 << UTRACE_EVENT_INDEX.QUIESCE;
 
@@ -109,9 +111,9 @@ export function illegalReturn(name: string, value: unknown): string | null {
     (name === 'report_death'
       ? extra === 0 && (action === UTRACE_DETACH || action === UTRACE_RESUME)
       : name === 'report_syscall_entry'
-        ? extra === 0 || extra === 0x10
+        ? extra === 0 || extra === UTRACE_SYSCALL_ABORT
         : name === 'report_signal'
-          ? extra <= 0x170 && (extra & ~0x1f0) === 0
+          ? extra <= (UTRACE_SIGNAL_HOLD | UTRACE_SIGNAL_HANDLER) && (extra & ~(UTRACE_SIGNAL_HOLD | UTRACE_SIGNAL_MASK)) === 0
           : extra === 0);
   if (legal) return null;
   const what =

@@ -27,6 +27,7 @@ import {
 } from './report.js';
 import { CLD_CONTINUED, CLD_STOPPED, defaultAction, SIGCONT, SIGKILL } from './signals.js';
 import type { Task } from './task.js';
+import { ESRCH } from '../constants/errno.js';
 
 const bit = (name: keyof typeof UTRACE_EVENT_INDEX): number => 1 << UTRACE_EVENT_INDEX[name];
 const JCTL = bit('JCTL');
@@ -37,7 +38,7 @@ const JCTL = bit('JCTL');
  * @internal
  */
 export function send_signal(kernel: Kernel, task: Task, signo: number): number {
-  if (task.exit_state !== 0) return -3;
+  if (task.exit_state !== 0) return -ESRCH;
   if (kernel.tracing) kernel.log(`signal ${signo} sent to ${task}`);
   if (signo === SIGKILL) {
     task.fatal = true;
