@@ -380,8 +380,10 @@ export function* utrace_stop(kernel: Kernel, task: Task, utrace: UtraceState, ac
 }
 
 /**
- * `utrace_resume`: at the return to user mode, make the report asked for by
- * `UTRACE_REPORT` / `UTRACE_INTERRUPT` and apply the resume action (stop, step).
+ * `utrace_resume`: at the return to user mode, make the report asked for by `UTRACE_REPORT`
+ * and apply the resume action (stop, step). `UTRACE_INTERRUPT` is left to the signal path,
+ * which reports it with `report_signal(UTRACE_SIGNAL_REPORT)` (K6 `kernel/utrace.c:1908-1990`,
+ * `2031-2087`).
  * @internal
  */
 export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
@@ -394,7 +396,6 @@ export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
     case UTRACE_RESUME:
       return;
     case UTRACE_REPORT:
-    case UTRACE_INTERRUPT:
       if ((task.utrace_flags & QUIESCE) === 0) break;
       report.action = UTRACE_RESUME;
       // A snapshot: `utrace.attached` is never changed in place.
@@ -406,6 +407,16 @@ export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
       report.spurious = false;
       break;
   }
+  yield* finish_resume_report(kernel, task, utrace, report);
+}
+
+/**
+ * `finish_resume_report`: finish the last pass before the return to user mode, and stop there
+ * if an engine asked to (K6 `kernel/utrace.c:1852-1900`). `UTRACE_INTERRUPT` leaves
+ * `utrace->resume` set, so the signal path that follows makes its report.
+ * @internal
+ */
+export function* finish_resume_report(kernel: Kernel, task: Task, utrace: UtraceState, report: Report): ReportStep<void> {
   finish_report_reset(kernel, task, utrace, report);
   if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, report.resume_action);
 }

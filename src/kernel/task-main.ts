@@ -127,7 +127,10 @@ function* utrace_report_death(kernel: Kernel, task: Task, utrace: UtraceState, s
 
 /** `do_exit`: `report_exit` (where STOP stops), then the zombie and its death reports. */
 function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Step {
-  if (wants(task, EXIT) && !task.fatal) {
+  // `tracehook_report_exit` makes the report whenever EXIT is wanted, for a SIGKILLed task too
+  // (K6 `snajpa/openvz6-kernel@4aadb2adba8a39015e634507e5c41a74e44968e6:include/linux/tracehook.h:231-236`);
+  // a UTRACE_STOP returned then does not stop it (utrace_stop gives way to SIGKILL).
+  if (wants(task, EXIT)) {
     const cell = { code };
     const report = yield* report_event(kernel, task, EXIT, 'report_exit', (r, h) => [r.action, h, code, cell]);
     if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, task.utrace!, report.resume_action);
@@ -174,10 +177,19 @@ function describe(ev: ProgramEvent): string {
 }
 
 /**
+ * The task each task thread runs, for `current`: kept after the task is reaped, since the dying
+ * thread still runs its death reports then (in the kernel, `current` stays valid until the
+ * thread's last schedule).
+ * @internal
+ */
+export const taskOfThread = new WeakMap<object, Task>();
+
+/**
  * The thread of `task`.
  * @internal
  */
 export function* taskMain(kernel: Kernel, task: Task): Step {
+  taskOfThread.set(task.thread, task);
   let code = 0;
   let signal = 0;
   const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken`, ownStateOnly: true };
