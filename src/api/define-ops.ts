@@ -12,21 +12,10 @@ import type { DetachClaim } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
 import { PercpuCounters } from '../kernel/percpu.js';
 import { UTRACE_SIGNAL_HOLD } from '../constants/signal-actions.js';
+import { CALLBACK_NAMES } from '../constants/callbacks.js';
 
-/** The members of `struct utrace_engine_ops` that are callbacks. */
-const CALLBACKS = [
-  'report_quiesce',
-  'report_signal',
-  'report_clone',
-  'report_jctl',
-  'report_exec',
-  'report_syscall_entry',
-  'report_syscall_exit',
-  'report_exit',
-  'report_death',
-  'report_reap',
-  'release',
-] as const;
+/** The members of `struct utrace_engine_ops` that are callbacks: the rows of the event table. */
+const CALLBACKS = CALLBACK_NAMES;
 
 /** Every member ops may have. */
 const MEMBERS: ReadonlySet<string> = new Set<string>([...CALLBACKS, 'owner', 'percpu_counters']);

@@ -27,12 +27,12 @@ import {
   init_report,
   invoke,
   type Report,
-  report_event,
   type ReportStep,
 } from './report.js';
 import { splice_attaching } from './reset.js';
 import { CLD_CONTINUED, CLD_STOPPED, defaultAction, SIGCONT, SIGKILL, SIGSTOP, SIGTERM } from './signals.js';
 import type { Task, UtraceState } from './task.js';
+import { utrace_report_jctl } from './utrace-report.js';
 
 const bit = (name: keyof typeof UTRACE_EVENT_INDEX): number => 1 << UTRACE_EVENT_INDEX[name];
 const JCTL = bit('JCTL');
@@ -109,7 +109,7 @@ function disposition(signo: number): { event: number; action: number } {
 function* do_signal_stop(kernel: Kernel, task: Task): ReportStep<void> {
   task.jobctl = true;
   if (task.utrace !== null && (task.utrace_flags & JCTL) !== 0) {
-    yield* report_event(kernel, task, JCTL, 'report_jctl', (r, h) => [r.action, h, CLD_STOPPED, 1]);
+    yield* utrace_report_jctl(kernel, task, CLD_STOPPED, 1);
   }
   if (task.fatal || !task.jobctl) return;
   task.state = 'stopped';
@@ -199,7 +199,7 @@ export function* get_signal(kernel: Kernel, task: Task): ReportStep<number> {
     if (task.continued) {
       task.continued = false;
       if (task.utrace !== null && (task.utrace_flags & JCTL) !== 0) {
-        yield* report_event(kernel, task, JCTL, 'report_jctl', (r, h) => [r.action, h, CLD_CONTINUED, 1]);
+        yield* utrace_report_jctl(kernel, task, CLD_CONTINUED, 1);
       }
     }
     if (task.fatal) return SIGKILL;
