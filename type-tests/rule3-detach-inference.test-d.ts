@@ -32,7 +32,22 @@ import {
   utrace_signal_return,
   utrace_syscall_return,
 } from 'utrace';
-import type { defined_ops, detach_claim, utrace_engine, utrace_engine_ops, utrace_resume_action_t } from 'utrace';
+import type {
+  callback_args,
+  callback_returns,
+  defined_ops,
+  detach_claim,
+  detaching_callback,
+  detaching_order,
+  ops_reading,
+  ops_shape,
+  utrace_callback_name,
+  utrace_callback_table,
+  utrace_engine,
+  utrace_engine_ops,
+  utrace_event_name,
+  utrace_resume_action_t,
+} from 'utrace';
 import { stateOf } from './fixtures.js';
 
 const kernel = new Kernel();
@@ -220,3 +235,29 @@ const inferredStateIsEnforced = async () => {
   await utrace_barrier(target, lookedUp);
 };
 void inferredStateIsEnforced, upcast, narrowed, factory, viaParameter, alias, wider;
+
+// --- The event table: the lists derived from it agree ---------------------------------------------
+
+/** `true` when `A` and `B` are the same union. */
+type same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type table_callbacks = Exclude<keyof utrace_engine_ops, 'owner' | 'percpu_counters'>;
+declare const detachingAgree: same<detaching_callback, detaching_order[number]>;
+declare const everyEventHasARow: same<utrace_callback_table[utrace_callback_name]['events'], utrace_event_name>;
+declare const opsAreTheTable: same<table_callbacks, utrace_callback_name>;
+declare const shapeIsTheTable: same<Exclude<keyof ops_shape, 'owner' | 'percpu_counters'>, utrace_callback_name>;
+declare const readingIsTheTable: same<keyof ops_reading<unknown>, utrace_callback_name>;
+declare const returnsAreTheTable: same<keyof callback_returns, utrace_callback_name>;
+declare const argsAreTheTable: same<Parameters<NonNullable<utrace_engine_ops['report_signal']>>, callback_args<'report_signal'>>;
+expectType<true>(detachingAgree);
+expectType<true>(everyEventHasARow);
+expectType<true>(opsAreTheTable);
+expectType<true>(shapeIsTheTable);
+expectType<true>(readingIsTheTable);
+expectType<true>(returnsAreTheTable);
+expectType<true>(argsAreTheTable);
+const detachingRow: detaching_callback = 'report_exit';
+// @ts-expect-error report_death's row says 'death': its UTRACE_DETACH is the engine's ordinary end, not rule 3's hazard
+const deathRow: detaching_callback = 'report_death';
+// @ts-expect-error report_reap returns nothing, so its row says 'never'
+const reapRow: detaching_callback = 'report_reap';
+void detachingRow, deathRow, reapRow;

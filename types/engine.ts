@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { resume_part, utrace_resume_actions } from './actions.js';
+import type { utrace_callback_name, utrace_callback_table } from './event-table.js';
 import type { defined_ops } from './ops.js';
 
 declare const engineState: unique symbol;
@@ -80,19 +81,14 @@ export type with_state<E, S extends engine_state> = E extends any_engine ? utrac
 
 /**
  * The callbacks that may detach the engine in a way that leaves the tracer's pointer kept
- * only by RCU: every callback with a resume action but `report_death`.
+ * only by RCU: every callback with a resume action but `report_death` (the rows of the event
+ * table whose `detach` is `'may'`).
  * @public
  * @category Lifecycle types
  */
-export type detaching_callback =
-  | 'report_quiesce'
-  | 'report_signal'
-  | 'report_clone'
-  | 'report_jctl'
-  | 'report_exec'
-  | 'report_syscall_entry'
-  | 'report_syscall_exit'
-  | 'report_exit';
+export type detaching_callback = {
+  [K in utrace_callback_name]: utrace_callback_table[K]['detach'] extends 'may' ? K : never;
+}[utrace_callback_name];
 
 /**
  * Every return type of function type `F`, over up to four overloads (a single signature is

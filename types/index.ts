@@ -7,6 +7,7 @@ export type * from './actions.js';
 export type * from './engine.js';
 export type * from './err-ptr.js';
 export type * from './errno.js';
+export type * from './event-table.js';
 export type * from './events.js';
 export type * from './module.js';
 export type * from './ops.js';

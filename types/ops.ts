@@ -3,15 +3,9 @@
  * (SPEC rule 4).
  * @packageDocumentation
  */
-import type {
-  combined_return,
-  death_return,
-  resume_return,
-  utrace_resume_action_t,
-  signal_return,
-  syscall_entry_return,
-} from './actions.js';
+import type { combined_return, utrace_resume_action_t } from './actions.js';
 import type { detaching_callbacks, utrace_engine } from './engine.js';
+import type { engine_callbacks, utrace_callback_name, utrace_callback_table } from './event-table.js';
 import type { module_struct, percpu_counters } from './module.js';
 import type {
   exit_code_cell,
@@ -165,59 +159,15 @@ export interface refused_ops<M extends string> {
 }
 
 /**
- * The callback table of an engine, as given to `defineOps`. Every callback is optional; each
- * is called on the traced thread (or, for `report_reap`, the reaper) at a safe point, with no
+ * The callback table of an engine, as given to `defineOps`: the callbacks of the event table
+ * ({@link utrace_callback_table}), each optional, and the owner and counters. Each callback is
+ * called on the traced thread (or, for `report_reap`, the reaper) at a safe point, with no
  * lock held, and must not sleep: none may be async. `action` is the action chosen by the
  * engines called before this one.
  * @public
  * @category Lifecycle types
  */
-export interface utrace_engine_ops<D = unknown> {
-  /** Safe point before each event's callback (`event` is its bit), or a pure report (`event` 0). */
-  report_quiesce?(action: number, engine: callback_engine<D>, event: number): resume_return;
-  /** A signal is about to be delivered; may change its disposition. */
-  report_signal?(
-    action: number,
-    engine: callback_engine<D>,
-    regs: pt_regs,
-    info: siginfo_t,
-    orig_ka: k_sigaction | null,
-    return_ka: k_sigaction,
-  ): signal_return;
-  /** The thread cloned `child`, which has not run yet. STOP takes effect before user mode. */
-  report_clone?(
-    action: number,
-    engine: callback_engine<D>,
-    clone_flags: number,
-    child: task_struct,
-  ): resume_return;
-  /** Job-control stop or continue (`CLD_STOPPED` / `CLD_CONTINUED`) completed. */
-  report_jctl?(action: number, engine: callback_engine<D>, type: jctl_type, notify: number): resume_return;
-  /** An exec succeeded. */
-  report_exec?(
-    action: number,
-    engine: callback_engine<D>,
-    fmt: linux_binfmt,
-    bprm: linux_binprm,
-    regs: pt_regs,
-  ): resume_return;
-  /** Syscall entry; STOP stops before the call, `UTRACE_SYSCALL_ABORT` skips it. */
-  report_syscall_entry?(action: number, engine: callback_engine<D>, regs: pt_regs): syscall_entry_return;
-  /** Syscall exit; the return value may be rewritten. */
-  report_syscall_exit?(action: number, engine: callback_engine<D>, regs: pt_regs): resume_return;
-  /** Exit in progress; `code.code` may be rewritten; STOP stops here. */
-  report_exit?(
-    action: number,
-    engine: callback_engine<D>,
-    orig_code: number,
-    code: exit_code_cell,
-  ): resume_return;
-  /** The thread is dead. Only `UTRACE_DETACH` (no `report_reap` then) or `UTRACE_RESUME`. */
-  report_death?(engine: callback_engine<D>, group_dead: boolean, signal: number): death_return;
-  /** The thread was reaped, in the reaper's context; the final event. Returns nothing. */
-  report_reap?(engine: callback_engine<D>, task: task_struct): undefined;
-  /** Not an event: called with the engine's data when the engine is freed. Returns nothing. */
-  release?(data: D): undefined;
+export interface utrace_engine_ops<D = unknown> extends engine_callbacks<D> {
   /** The module whose code these callbacks are (`.owner = THIS_MODULE`). */
   readonly owner?: module_struct;
   /** Per-CPU counters the kernel brackets every callback of this engine with. */
@@ -225,34 +175,13 @@ export interface utrace_engine_ops<D = unknown> {
 }
 
 /**
- * What each callback may return (SPEC §3 rule 4), in types and in words.
+ * What each callback may return (SPEC §3 rule 4), in types and in words, from the event table.
  * @public
  * @category Lifecycle types
  */
-export interface callback_returns {
-  /** What `report_quiesce` may return, as a type and in words. */
-  report_quiesce: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_signal` may return, as a type and in words. */
-  report_signal: [signal_return, 'a resume action, or utrace_signal_return(signal action, resume action)'];
-  /** What `report_clone` may return, as a type and in words. */
-  report_clone: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_jctl` may return, as a type and in words. */
-  report_jctl: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_exec` may return, as a type and in words. */
-  report_exec: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_syscall_entry` may return, as a type and in words. */
-  report_syscall_entry: [syscall_entry_return, 'a resume action, or utrace_syscall_return(syscall action, resume action)'];
-  /** What `report_syscall_exit` may return, as a type and in words. */
-  report_syscall_exit: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_exit` may return, as a type and in words. */
-  report_exit: [resume_return, 'a resume action (UTRACE_STOP .. UTRACE_DETACH)'];
-  /** What `report_death` may return, as a type and in words. */
-  report_death: [death_return, 'UTRACE_DETACH or UTRACE_RESUME'];
-  /** What `report_reap` may return, as a type and in words. */
-  report_reap: [undefined, 'nothing (undefined)'];
-  /** What `release` may return, as a type and in words. */
-  release: [undefined, 'nothing (undefined)'];
-}
+export type callback_returns = {
+  [K in utrace_callback_name]: [ReturnType<utrace_callback_table[K]['callback']>, utrace_callback_table[K]['returns']];
+};
 
 /**
  * The names of the resume actions, for rule-4 messages.

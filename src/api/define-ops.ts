@@ -11,21 +11,11 @@ import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';
 import { Module } from '../kernel/module.js';
 import { PercpuCounters } from '../kernel/percpu.js';
+import { UTRACE_SIGNAL_HOLD } from '../constants/signal-actions.js';
+import { CALLBACK_NAMES } from '../constants/callbacks.js';
 
-/** The members of `struct utrace_engine_ops` that are callbacks. */
-const CALLBACKS = [
-  'report_quiesce',
-  'report_signal',
-  'report_clone',
-  'report_jctl',
-  'report_exec',
-  'report_syscall_entry',
-  'report_syscall_exit',
-  'report_exit',
-  'report_death',
-  'report_reap',
-  'release',
-] as const;
+/** The members of `struct utrace_engine_ops` that are callbacks: the rows of the event table. */
+const CALLBACKS = CALLBACK_NAMES;
 
 /** Every member ops may have. */
 const MEMBERS: ReadonlySet<string> = new Set<string>([...CALLBACKS, 'owner', 'percpu_counters']);
@@ -225,5 +215,5 @@ export function utrace_signal_return<R extends utrace_resume_action_t>(
   hold = false,
 ): combined_return<R, 'signal'> {
   const call = 'utrace_signal_return';
-  return (integerArg(signal_action, 'signal_action', call) | integerArg(action, 'action', call) | (hold ? 0x100 : 0)) as combined_return<R, 'signal'>;
+  return (integerArg(signal_action, 'signal_action', call) | integerArg(action, 'action', call) | (hold ? UTRACE_SIGNAL_HOLD : 0)) as combined_return<R, 'signal'>;
 }

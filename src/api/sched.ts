@@ -6,7 +6,9 @@ import type { task_struct } from '../../types/task.js';
 import { UtraceUsageError } from '../errors.js';
 import { runningKernel } from '../kernel/current.js';
 import { send_signal } from '../kernel/signal.js';
+import { taskOfThread } from '../kernel/task-main.js';
 import { asInteger, asTask } from './validate.js';
+import { EINVAL } from '../constants/errno.js';
 
 /**
  * Gives the CPU up (`cond_resched()`): other threads may run before this tracer thread
@@ -51,13 +53,15 @@ export function schedule(): Promise<void> {
 export function kill(task: task_struct, sig: number): number {
   const t = asTask(task, 'kill');
   const s = asInteger(sig, 'sig', 'kill');
-  if (s < 1 || s > 64) return -22;
+  if (s < 1 || s > 64) return -EINVAL;
   return send_signal(t.kernel, t, s);
 }
 
 /**
  * The task whose thread is running (`current`): in a callback, the traced task (or, in
- * `report_reap`, the reaper); undefined in a tracer thread or set-up code.
+ * `report_reap`, the reaper); in `report_death`, the dying task even once it is reaped, as in
+ * the kernel, where the dying thread makes that report; undefined in a tracer thread or set-up
+ * code.
  * @example
  * ```ts
  * import { current } from 'utrace';
@@ -70,6 +74,5 @@ export function current(): task_struct | undefined {
   const kernel = runningKernel();
   const thread = kernel?.current;
   if (thread === undefined || thread === null || thread.kind !== 'task') return undefined;
-  for (const task of kernel!.tasks.values()) if (task.thread === thread) return task as unknown as task_struct;
-  return undefined;
+  return taskOfThread.get(thread) as unknown as task_struct | undefined;
 }

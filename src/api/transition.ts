@@ -13,6 +13,9 @@
  */
 import type { engine_state } from '../../types/engine.js';
 import { ENGINE_STOP, EngineHandle, type EngineRecord } from '../kernel/engine.js';
+import { UTRACE_EVENT_INDEX } from '../constants/events.js';
+
+const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
 
 /**
  * The handle for the engine of `handle` in state `to`: `handle` itself when the state does
@@ -28,7 +31,7 @@ export function moveTo(handle: EngineHandle, to: engine_state, call: string): En
 
 /** The state after a 0 from setting `events`: nothing but REAP left means events-cleared. @internal */
 export function stateAfterSet(events: number): engine_state {
-  return (events & ~0x2) === 0 ? 'events-cleared' : 'attached';
+  return (events & ~REAP) === 0 ? 'events-cleared' : 'attached';
 }
 
 /** States that calls other than utrace_engine_get never move. @internal */

@@ -16,6 +16,11 @@ import { opsForAttach } from './define-ops.js';
 import { PidRef } from './pid.js';
 import { isInstance } from '../constants/integer-arg.js';
 import { asInteger, asTask, describe } from './validate.js';
+import { ESRCH } from '../constants/errno.js';
+import { UTRACE_ATTACH_CREATE, UTRACE_ATTACH_EXCLUSIVE, UTRACE_ATTACH_MATCH_MASK } from '../constants/attach-flags.js';
+
+/** Every `UTRACE_ATTACH_*` bit. */
+const ATTACH_FLAGS_ALL = UTRACE_ATTACH_MATCH_MASK | UTRACE_ATTACH_CREATE | UTRACE_ATTACH_EXCLUSIVE;
 
 /**
  * The errors `utrace_attach_task` may return.
@@ -80,7 +85,7 @@ function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call
   const f = asInteger(flags, 'flags', call);
   // UTRACE_ATTACH_MATCH_MASK | CREATE | EXCLUSIVE: other bits (or a negative number, or one
   // past 32 bits, which bitwise tests would misread) are no flags of the kernel's.
-  if (f < 0 || f > 0x3f) {
+  if (f < 0 || f > ATTACH_FLAGS_ALL) {
     throw new UtraceUsageError('attach-flags', `${call}: flags must be made of UTRACE_ATTACH_* bits (0 to 0x3f); got ${describe(f)}`);
   }
   // No ops: a lookup matches on data or takes the first engine; a CREATE gets -EINVAL.
@@ -175,7 +180,7 @@ export function utrace_attach_pid<const O extends defined_ops<any, detach_claim>
     throw new UtraceUsageError('bad-pid', `utrace_attach_pid: pid must come from find_get_pid; got ${describe(pid)}`);
   }
   const task = (pid as PidRef).kernel.find_task_by_pid((pid as PidRef).nr);
-  if (task === undefined) return ERR_PTR(-3) as attach_result<O, D, F>;
+  if (task === undefined) return ERR_PTR(-ESRCH) as attach_result<O, D, F>;
   return attach(task, flags, ops, data, 'utrace_attach_pid') as attach_result<O, D, F>;
 }
 

@@ -10,6 +10,7 @@ import { UTRACE_DETACH } from '../constants/resume-actions.js';
 import { control } from '../kernel/calls/control.js';
 import { isFixed, moveTo } from './transition.js';
 import { asInteger, taskAndEngine } from './validate.js';
+import { EINPROGRESS } from '../constants/errno.js';
 
 /**
  * Asks the traced thread to do `action`; never blocks, so it may be called inside an RCU
@@ -67,7 +68,7 @@ export function utrace_control<E extends any_engine, const A extends number>(
   const record = kernel.useEngine(handle, call);
   const ret = control(kernel, task, record, act);
   // An RCU-kept pointer or a callback's engine keeps its state (rule 7 refuses the pointer from now on).
-  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -115) && !isFixed(handle.state);
+  const accepted = act === UTRACE_DETACH && (ret === 0 || ret === -EINPROGRESS) && !isFixed(handle.state);
   const next = accepted ? moveTo(handle, 'detached', 'utrace_control(UTRACE_DETACH)') : handle;
   return { ret, engine: next } as unknown as control_result<E, A>;
 }

@@ -10,6 +10,7 @@ import { CountedRef, EngineHandle } from '../kernel/engine.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { maybeFreeEngine } from '../kernel/lifetime.js';
 import { asHandle } from './validate.js';
+import { ESRCH } from '../constants/errno.js';
 
 /**
  * Takes a counted reference on `engine` and returns it as a new handle, which owes one
@@ -52,7 +53,7 @@ export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E
   const kernel = handle.record.task.kernel;
   const record = kernel.useEngine(handle, call);
   // After a detach by anyone, calls through a held reference return -ESRCH (SPEC §3).
-  if (record.isDetached) return { ret: -3, engine: handle } as unknown as engine_get_result<E>;
+  if (record.isDetached) return { ret: -ESRCH, engine: handle } as unknown as engine_get_result<E>;
   record.refs += 1;
   if (handle.state === 'rcu-only') handle.revokedBy = 'utrace_engine_get (it consumed this RCU-kept pointer)';
   const state = handle.state === 'rcu-only' || handle.state === 'in-callback' ? 'attached' : handle.state;

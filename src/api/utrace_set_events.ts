@@ -9,6 +9,7 @@ import type { task_struct } from '../../types/task.js';
 import { setEvents } from '../kernel/calls/set-events.js';
 import { noteEventsEnabled, retag, stateAfterSet } from './transition.js';
 import { asEvents, taskAndEngine } from './validate.js';
+import { ESRCH } from '../constants/errno.js';
 
 /**
  * Chooses which events `engine` gets callbacks for; never blocks.
@@ -61,6 +62,6 @@ export function utrace_set_events<E extends any_engine, const Ev extends number>
   const record = kernel.useEngine(handle, call);
   const ret = setEvents(kernel, task, record, mask);
   noteEventsEnabled(record);
-  const next = ret === 0 ? retag(handle, stateAfterSet(mask)) : ret === -3 ? retag(handle, 'detached') : handle;
+  const next = ret === 0 ? retag(handle, stateAfterSet(mask)) : ret === -ESRCH ? retag(handle, 'detached') : handle;
   return { ret, engine: next } as unknown as set_events_result<E, Ev>;
 }

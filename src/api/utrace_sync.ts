@@ -10,6 +10,7 @@ import type { task_struct } from '../../types/task.js';
 import { detachSync, setEventsSync } from '../kernel/calls/sync.js';
 import { moveTo, noteEventsEnabled, stateAfterSet } from './transition.js';
 import { asEvents, taskAndEngine } from './validate.js';
+import { ESRCH } from '../constants/errno.js';
 
 /**
  * Like {@link utrace_set_events}, but waits until no callback for a cleared event can be
@@ -107,7 +108,7 @@ function syncSet(target: unknown, engine: unknown, events: unknown, call: string
   return setEventsSync(kernel, thread, task, record, mask, true, () => kernel.useEngine(handle, call)).then((ret) => {
     noteEventsEnabled(record);
     if (kernel.tracing) kernel.log(`${call}(${task}, ${record.name}, 0x${mask.toString(16)}) = ${ret}`);
-    const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -3 ? moveTo(handle, 'detached', call) : handle;
+    const next = ret === 0 ? moveTo(handle, stateAfterSet(mask), call) : ret === -ESRCH ? moveTo(handle, 'detached', call) : handle;
     return { ret, engine: next };
   });
 }

@@ -5,9 +5,10 @@
  */
 import { describeObject, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
-import { EngineHandle } from '../kernel/engine.js';
+import { ENGINE_STOP, EngineHandle } from '../kernel/engine.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { Task } from '../kernel/task.js';
+import { UTRACE_EVENT_ALL } from '../constants/events.js';
 
 /** The task behind a `task_struct` argument. @internal */
 export function asTask(value: unknown, call: string): Task {
@@ -41,7 +42,7 @@ export function taskAndEngine(task: unknown, engine: unknown, call: string): { t
 /** An event mask: an integer of event bits. @internal */
 export function asEvents(value: unknown, call: string): number {
   // The range check comes first: bitwise operators truncate to 32 bits, so 2 ** 40 would pass as 0.
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > (0x3fff | (1 << 14)) || (value & ~(0x3fff | (1 << 14))) !== 0) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > (UTRACE_EVENT_ALL | ENGINE_STOP) || (value & ~(UTRACE_EVENT_ALL | ENGINE_STOP)) !== 0) {
     throw new UtraceUsageError('event-bits', `${call}: events must be an integer made of UTRACE_EVENT(...) bits (0 to 0x3fff); got ${describe(value)}`);
   }
   return value;

@@ -8,9 +8,10 @@ import type { StepRef } from '../sched/execution.js';
 import type { Module } from './module.js';
 import type { PercpuCounters } from './percpu.js';
 import type { Task } from './task.js';
+import { _UTRACE_NEVENTS } from '../constants/events.js';
 
 /** `ENGINE_STOP`: the private flag bit past the events, "this engine keeps the task stopped". @internal */
-export const ENGINE_STOP = 1 << 14;
+export const ENGINE_STOP = 1 << _UTRACE_NEVENTS;
 
 /** Who detached an engine: a callback's detach frees it one RCU grace period later (SPEC §3). @internal */
 export type DetachCause = 'tracer' | 'callback' | 'death' | 'reap';

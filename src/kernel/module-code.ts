@@ -17,22 +17,22 @@ export const OOPSED: unique symbol = Symbol('oopsed');
  * @internal
  */
 export function runModuleCode<T>(kernel: Kernel, engine: EngineRecord, name: string, body: () => T): T | typeof OOPSED {
-  return callModuleCode(kernel, engine, name, body, NO_ARGS) as T | typeof OOPSED;
+  return callModuleCode<readonly []>(kernel, engine, name, body, NO_ARGS) as T | typeof OOPSED;
 }
 
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
+const NO_ARGS: readonly [] = Object.freeze([] as const);
 
 /**
  * {@link runModuleCode} for a callback: calls `fn(...args)` as code of `engine`'s module,
  * without a closure per call.
  * @internal
  */
-export function callModuleCode(
+export function callModuleCode<A extends readonly unknown[]>(
   kernel: Kernel,
   engine: EngineRecord,
   name: string,
-  fn: (...a: unknown[]) => unknown,
-  args: readonly unknown[],
+  fn: (...a: A) => unknown,
+  args: A,
 ): unknown {
   const owner = engine.owner;
   if (owner !== undefined && owner.state === 'unloaded') {

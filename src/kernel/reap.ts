@@ -7,8 +7,8 @@ import { _UTRACE_DEATH_EVENTS, UTRACE_EVENT_INDEX } from '../constants/events.js
 import { DETACHED_OPS } from './engine.js';
 import type { Kernel } from './kernel.js';
 import { maybeFreeEngine } from './lifetime.js';
-import { runModuleCode } from './module-code.js';
-import { callbackHandle } from './report.js';
+import { callModuleCode } from './module-code.js';
+import { asCallbackEngine, asTaskStruct, callback_finished, callback_started, callbackHandle } from './report.js';
 import { utrace_reset } from './reset.js';
 import { EXIT_DEAD, EXIT_ZOMBIE, type Task, type UtraceState } from './task.js';
 import type { Step } from './threads.js';
@@ -46,13 +46,12 @@ export function* utrace_maybe_reap(kernel: Kernel, task: Task, utrace: UtraceSta
       const report_reap = ops.report_reap;
       engine.counters?.inc(task.cpu);
       if (kernel.tracing) kernel.log(`report_reap of ${engine.name} starts`);
-      kernel.inFlight.set(engine, kernel.stepRef(`report_reap of ${engine.name} started`));
+      callback_started(kernel, engine, 'report_reap');
       yield;
       if (typeof report_reap === 'function') {
-        runModuleCode(kernel, engine, 'report_reap', () => report_reap(callbackHandle(engine) as never, task as never));
+        callModuleCode(kernel, engine, 'report_reap', report_reap, [asCallbackEngine(callbackHandle(engine)), asTaskStruct(task)]);
       }
-      kernel.inFlight.delete(engine);
-      if (kernel.tracing) kernel.log(`report_reap of ${engine.name} returns`);
+      callback_finished(kernel, engine, 'report_reap', undefined);
       yield;
       engine.counters?.dec(task.cpu);
     }

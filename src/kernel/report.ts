@@ -29,7 +29,11 @@ import {
 } from './reset.js';
 import type { Task, UtraceState } from './task.js';
 import type { Wait } from './threads.js';
-import type { utrace_engine_ops } from '../../types/ops.js';
+import type { callback_args, utrace_report_name } from '../../types/event-table.js';
+import type { callback_engine, utrace_engine_ops } from '../../types/ops.js';
+import type { task_struct } from '../../types/task.js';
+import { UTRACE_SIGNAL_HANDLER, UTRACE_SIGNAL_HOLD, UTRACE_SIGNAL_MASK } from '../constants/signal-actions.js';
+import { UTRACE_SYSCALL_ABORT } from '../constants/syscall-actions.js';
 
 const QUIESCE = 1 << UTRACE_EVENT_INDEX.QUIESCE;
 
@@ -48,6 +52,30 @@ export interface Report {
 /** `INIT_REPORT`. @internal */
 export function init_report(): Report {
   return { result: 0, action: UTRACE_RESUME, resume_action: UTRACE_RESUME, detaches: false, spurious: true };
+}
+
+/**
+ * The callbacks a reporting pass makes, named as in the event table: every report but
+ * `report_reap`, which the reaper makes (reap.ts).
+ * @internal
+ */
+export type pass_callback = Exclude<utrace_report_name, 'report_reap'>;
+
+/**
+ * The engine as the public type names it: `callback_engine` is a branded, phantom view of the
+ * kernel's handle, which only the kernel may make.
+ * @internal
+ */
+export function asCallbackEngine(handle: EngineHandle): callback_engine {
+  return handle as unknown as callback_engine;
+}
+
+/**
+ * A task as the public type names it: `task_struct` is a branded view of the kernel's task.
+ * @internal
+ */
+export function asTaskStruct(task: Task): task_struct {
+  return task as unknown as task_struct;
 }
 
 /** The handle a callback is given: the engine in state `'in-callback'`. @internal */
@@ -109,9 +137,9 @@ export function illegalReturn(name: string, value: unknown): string | null {
     (name === 'report_death'
       ? extra === 0 && (action === UTRACE_DETACH || action === UTRACE_RESUME)
       : name === 'report_syscall_entry'
-        ? extra === 0 || extra === 0x10
+        ? extra === 0 || extra === UTRACE_SYSCALL_ABORT
         : name === 'report_signal'
-          ? extra <= 0x170 && (extra & ~0x1f0) === 0
+          ? extra <= (UTRACE_SIGNAL_HOLD | UTRACE_SIGNAL_HANDLER) && (extra & ~(UTRACE_SIGNAL_HOLD | UTRACE_SIGNAL_MASK)) === 0
           : extra === 0);
   if (legal) return null;
   const what =
@@ -144,17 +172,17 @@ export function start_report(utrace: UtraceState): number {
  * scheduling point before finish. The detached ops are kernel code and take no steps.
  * @internal
  */
-export function* invoke(
+export function* invoke<K extends pass_callback>(
   kernel: Kernel,
   engine: EngineRecord,
   ops: utrace_engine_ops<unknown>,
-  name: 'report_quiesce' | 'report_signal' | 'report_clone' | 'report_jctl' | 'report_exec' | 'report_syscall_entry' | 'report_syscall_exit' | 'report_exit' | 'report_death',
+  name: K,
   eventBit: number,
-  args: (handle: EngineHandle) => unknown[],
+  args: (engine: callback_engine) => callback_args<K>,
 ): ReportStep<number> {
   if (ops === DETACHED_OPS) return name === 'report_quiesce' ? UTRACE_DETACH : UTRACE_RESUME;
   if (kernel.tracing) kernel.log(`start_callback: ${name} of ${engine.name} (utrace->reporting = ${engine.name})`);
-  kernel.inFlight.set(engine, kernel.stepRef(`${name} of ${engine.name} started`));
+  callback_started(kernel, engine, name);
   yield;
   const disabled = engine.disabledSince.size === 0 ? undefined : engine.disabledSince.get(eventBit);
   if (disabled !== undefined) {
@@ -164,8 +192,10 @@ export function* invoke(
       [disabled],
     );
   }
-  const fn = ops[name] as ((...a: unknown[]) => unknown) | undefined;
-  const handle = callbackHandle(engine);
+  // The row of the event table for `name`, read as a function of its own arguments (the
+  // compiler cannot relate a generic row's callback to its parameter list by itself).
+  const fn = ops[name] as ((...a: callback_args<K>) => unknown) | undefined;
+  const handle = asCallbackEngine(callbackHandle(engine));
   let ret: number = UTRACE_RESUME;
   if (typeof fn !== 'function') {
     kernel.oops(`${engine.name} asked for the event of ${name} but its ops have no ${name}`);
@@ -184,10 +214,29 @@ export function* invoke(
       }
     }
   }
-  kernel.inFlight.delete(engine);
-  if (kernel.tracing) kernel.log(`${name} of ${engine.name} returns ${describeReturn(ret)}`);
+  callback_finished(kernel, engine, name, ret);
   yield;
   return ret;
+}
+
+/**
+ * The opening half of the bracket around every callback body (the reporting pass's and
+ * `report_reap`'s): the callback is in flight from here. The caller yields next, so a tracer's
+ * call can land while the callback "may still be running".
+ * @internal
+ */
+export function callback_started(kernel: Kernel, engine: EngineRecord, name: string): void {
+  kernel.inFlight.set(engine, kernel.stepRef(`${name} of ${engine.name} started`));
+}
+
+/**
+ * The closing half of the bracket: the body returned `ret` (a resume action, or undefined for
+ * `report_reap`). The caller yields next, before the pass goes on.
+ * @internal
+ */
+export function callback_finished(kernel: Kernel, engine: EngineRecord, name: string, ret: number | undefined): void {
+  kernel.inFlight.delete(engine);
+  if (kernel.tracing) kernel.log(ret === undefined ? `${name} of ${engine.name} returns` : `${name} of ${engine.name} returns ${describeReturn(ret)}`);
 }
 
 /**
@@ -283,21 +332,21 @@ export function* start_callback(
  * (reverse for syscall entry).
  * @internal
  */
-export function* report_callbacks(
+export function* report_callbacks<K extends pass_callback>(
   kernel: Kernel,
   task: Task,
   utrace: UtraceState,
   report: Report,
   event: number,
-  name: Parameters<typeof invoke>[3],
-  args: (report: Report, handle: EngineHandle) => unknown[],
+  name: K,
+  args: (report: Report, engine: callback_engine) => callback_args<K>,
   reverse = false,
 ): ReportStep<void> {
   // The list as it is now: `utrace.attached` is never changed in place (every change makes
   // a new array), so this is a snapshot, as a copy would be.
   const engines = utrace.attached;
   const count = engines.length;
-  const callbackArgs = (h: EngineHandle): unknown[] => args(report, h);
+  const callbackArgs = (h: callback_engine): callback_args<K> => args(report, h);
   for (let k = 0; k < count; k++) {
     const engine = engines[reverse ? count - 1 - k : k]!;
     const ops = yield* start_callback(kernel, task, utrace, report, engine, event);
@@ -336,12 +385,12 @@ export function finish_report(kernel: Kernel, task: Task, utrace: UtraceState, r
  * `REPORT`: a whole reporting pass for `event`.
  * @internal
  */
-export function* report_event(
+export function* report_event<K extends pass_callback>(
   kernel: Kernel,
   task: Task,
   event: number,
-  name: Parameters<typeof invoke>[3],
-  args: (report: Report, handle: EngineHandle) => unknown[],
+  name: K,
+  args: (report: Report, engine: callback_engine) => callback_args<K>,
   will_not_stop = true,
 ): ReportStep<Report> {
   const utrace = task.utrace!;
@@ -378,8 +427,10 @@ export function* utrace_stop(kernel: Kernel, task: Task, utrace: UtraceState, ac
 }
 
 /**
- * `utrace_resume`: at the return to user mode, make the report asked for by
- * `UTRACE_REPORT` / `UTRACE_INTERRUPT` and apply the resume action (stop, step).
+ * `utrace_resume`: at the return to user mode, make the report asked for by `UTRACE_REPORT`
+ * and apply the resume action (stop, step). `UTRACE_INTERRUPT` is left to the signal path,
+ * which reports it with `report_signal(UTRACE_SIGNAL_REPORT)` (K6 `kernel/utrace.c:1908-1990`,
+ * `2031-2087`).
  * @internal
  */
 export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
@@ -392,7 +443,6 @@ export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
     case UTRACE_RESUME:
       return;
     case UTRACE_REPORT:
-    case UTRACE_INTERRUPT:
       if ((task.utrace_flags & QUIESCE) === 0) break;
       report.action = UTRACE_RESUME;
       // A snapshot: `utrace.attached` is never changed in place.
@@ -404,6 +454,16 @@ export function* utrace_resume(kernel: Kernel, task: Task): ReportStep<void> {
       report.spurious = false;
       break;
   }
+  yield* finish_resume_report(kernel, task, utrace, report);
+}
+
+/**
+ * `finish_resume_report`: finish the last pass before the return to user mode, and stop there
+ * if an engine asked to (K6 `kernel/utrace.c:1852-1900`). `UTRACE_INTERRUPT` leaves
+ * `utrace->resume` set, so the signal path that follows makes its report.
+ * @internal
+ */
+export function* finish_resume_report(kernel: Kernel, task: Task, utrace: UtraceState, report: Report): ReportStep<void> {
   finish_report_reset(kernel, task, utrace, report);
   if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, report.resume_action);
 }

@@ -4,26 +4,23 @@
  * @packageDocumentation
  */
 import { _UTRACE_DEATH_EVENTS, UTRACE_EVENT_INDEX } from '../constants/events.js';
-import { UTRACE_REPORT, UTRACE_RESUME, UTRACE_STOP } from '../constants/resume-actions.js';
-import { UTRACE_SYSCALL_ABORT, UTRACE_SYSCALL_MASK, UTRACE_SYSCALL_RESUMED } from '../constants/syscall-actions.js';
+import type { pt_regs } from '../../types/task.js';
 import type { Kernel } from './kernel.js';
 import type { CloneEvent, ProgramEvent, SyscallEvent } from './program.js';
-import { pushOrphan, release_task, utrace_maybe_reap } from './reap.js';
-import {
-  finish_report,
-  init_report,
-  report_callbacks,
-  report_event,
-  type ReportStep,
-  start_report,
-  utrace_resume,
-  utrace_stop,
-} from './report.js';
-import { splice_attaching } from './reset.js';
+import { pushOrphan, release_task } from './reap.js';
+import { type ReportStep, utrace_resume } from './report.js';
 import { get_signal, send_signal } from './signal.js';
 import { SIGKILL } from './signals.js';
-import { EXIT_ZOMBIE, type Task, type UtraceState } from './task.js';
+import { EXIT_ZOMBIE, type Task } from './task.js';
 import type { Step, Wait } from './threads.js';
+import {
+  utrace_report_clone,
+  utrace_report_death,
+  utrace_report_exec,
+  utrace_report_exit,
+  utrace_report_syscall_entry,
+  utrace_report_syscall_exit,
+} from './utrace-report.js';
 
 const bit = (name: keyof typeof UTRACE_EVENT_INDEX): number => 1 << UTRACE_EVENT_INDEX[name];
 const SYSCALL_ENTRY = bit('SYSCALL_ENTRY');
@@ -31,75 +28,29 @@ const SYSCALL_EXIT = bit('SYSCALL_EXIT');
 const EXEC = bit('EXEC');
 const CLONE = bit('CLONE');
 const EXIT = bit('EXIT');
-const DEATH = bit('DEATH');
-const CLONE_VFORK = 0x4000;
 const ENOSYS = 38;
 
 function wants(task: Task, event: number): boolean {
   return task.utrace !== null && (task.utrace_flags & event) !== 0;
 }
 
-/** `utrace_report_syscall_entry`: engines in reverse order; STOP stops before the call. */
-function* report_syscall_entry(kernel: Kernel, task: Task, regs: { syscall_nr: number; args: number[]; return_value: number }): ReportStep<boolean> {
-  const utrace = task.utrace!;
-  const report = init_report();
-  let resume_report = 0;
-  do {
-    start_report(utrace);
-    const flag = resume_report;
-    yield* report_callbacks(
-      kernel,
-      task,
-      utrace,
-      report,
-      SYSCALL_ENTRY,
-      'report_syscall_entry',
-      (r, h) => [flag | r.result | r.action, h, regs],
-      true,
-    );
-    finish_report(kernel, task, utrace, report, false);
-    resume_report = 0;
-    if (report.action !== UTRACE_STOP) break;
-    yield* utrace_stop(kernel, task, utrace, report.resume_action);
-    if (task.fatal) {
-      report.result = UTRACE_SYSCALL_ABORT;
-    } else if (utrace.resume <= UTRACE_REPORT) {
-      report.detaches = false;
-      report.spurious = true;
-      report.action = UTRACE_RESUME;
-      report.resume_action = UTRACE_RESUME;
-      resume_report = UTRACE_SYSCALL_RESUMED;
-    }
-  } while (resume_report !== 0);
-  return (report.result & UTRACE_SYSCALL_MASK) === UTRACE_SYSCALL_ABORT;
-}
-
 function* do_syscall(kernel: Kernel, task: Task, ev: SyscallEvent): Step {
-  const regs = { syscall_nr: ev.nr, args: [...ev.args], return_value: 0 };
+  const regs: pt_regs = { syscall_nr: ev.nr, args: [...ev.args], return_value: 0 };
+  // tracehook_report_syscall_entry
   let abort = false;
-  if (wants(task, SYSCALL_ENTRY)) abort = yield* report_syscall_entry(kernel, task, regs);
+  if (wants(task, SYSCALL_ENTRY)) abort = yield* utrace_report_syscall_entry(kernel, task, regs);
   if (task.fatal) abort = true;
   regs.return_value = abort ? -ENOSYS : 0;
   if (kernel.tracing) kernel.log(abort ? `syscall ${ev.nr} aborted` : `syscall ${ev.nr} runs`);
-  if (wants(task, SYSCALL_EXIT)) {
-    yield* report_event(kernel, task, SYSCALL_EXIT, 'report_syscall_exit', (r, h) => [r.action, h, regs]);
-  }
+  // tracehook_report_syscall_exit
+  if (wants(task, SYSCALL_EXIT)) yield* utrace_report_syscall_exit(kernel, task, regs);
 }
 
 function* do_clone(kernel: Kernel, task: Task, ev: CloneEvent): Step {
   const child = kernel.createTask(ev.comm, ev.program, task, false, false);
   if (kernel.tracing) kernel.log(`clone: ${child} created`);
-  if (wants(task, CLONE)) {
-    const utrace = task.utrace!;
-    const report = init_report();
-    start_report(utrace);
-    yield* report_callbacks(kernel, task, utrace, report, CLONE, 'report_clone', (r, h) => [r.action, h, ev.flags, child]);
-    finish_report(kernel, task, utrace, report, (ev.flags & CLONE_VFORK) === 0);
-    child.started = true;
-    // `utrace_finish_vfork`: for CLONE_VFORK a STOP takes effect here, once the child is
-    // started and before the vfork wait, not at the return to user mode.
-    if ((ev.flags & CLONE_VFORK) !== 0 && report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, UTRACE_RESUME);
-  }
+  // tracehook_report_clone, tracehook_finish_clone / utrace_finish_vfork
+  if (wants(task, CLONE)) yield* utrace_report_clone(kernel, task, ev.flags, child);
   child.started = true;
 }
 
@@ -115,24 +66,12 @@ function* do_wait(kernel: Kernel, task: Task): Step {
   yield* release_task(kernel, zombie, String(task));
 }
 
-/** `utrace_report_death`: `report_death` to every engine that wants it, then the reap bookkeeping. */
-function* utrace_report_death(kernel: Kernel, task: Task, utrace: UtraceState, signal: number): Step {
-  utrace.death = true;
-  utrace.resume = UTRACE_RESUME;
-  splice_attaching(utrace);
-  const report = init_report();
-  yield* report_callbacks(kernel, task, utrace, report, DEATH, 'report_death', (_r, h) => [h, true, signal]);
-  yield* utrace_maybe_reap(kernel, task, utrace, false);
-}
-
 /** `do_exit`: `report_exit` (where STOP stops), then the zombie and its death reports. */
 function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Step {
-  if (wants(task, EXIT) && !task.fatal) {
-    const cell = { code };
-    const report = yield* report_event(kernel, task, EXIT, 'report_exit', (r, h) => [r.action, h, code, cell]);
-    if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, task.utrace!, report.resume_action);
-    code = cell.code;
-  }
+  // `tracehook_report_exit` makes the report whenever EXIT is wanted, for a SIGKILLed task too
+  // (K6 `snajpa/openvz6-kernel@4aadb2adba8a39015e634507e5c41a74e44968e6:include/linux/tracehook.h:231-236`);
+  // a UTRACE_STOP returned then does not stop it (utrace_stop gives way to SIGKILL).
+  if (wants(task, EXIT)) code = yield* utrace_report_exit(kernel, task, code);
   yield;
   task.exit_code = signal !== 0 ? signal : code;
   task.exit_state = EXIT_ZOMBIE;
@@ -143,9 +82,8 @@ function* do_exit(kernel: Kernel, task: Task, code: number, signal: number): Ste
     if (child.exit_state === EXIT_ZOMBIE) pushOrphan(kernel, child);
   }
   if (kernel.tracing) kernel.log(`${task} exits (${signal ? `signal ${signal}` : `code ${code}`}); zombie`);
-  if (task.utrace !== null && (task.utrace_flags & _UTRACE_DEATH_EVENTS) !== 0) {
-    yield* utrace_report_death(kernel, task, task.utrace, signal);
-  }
+  // tracehook_report_death
+  if (wants(task, _UTRACE_DEATH_EVENTS)) yield* utrace_report_death(kernel, task, signal);
 }
 
 /** The return to user mode after each event: the utrace report asked for, then signals. */
@@ -174,10 +112,19 @@ function describe(ev: ProgramEvent): string {
 }
 
 /**
+ * The task each task thread runs, for `current`: kept after the task is reaped, since the dying
+ * thread still runs its death reports then (in the kernel, `current` stays valid until the
+ * thread's last schedule).
+ * @internal
+ */
+export const taskOfThread = new WeakMap<object, Task>();
+
+/**
  * The thread of `task`.
  * @internal
  */
 export function* taskMain(kernel: Kernel, task: Task): Step {
+  taskOfThread.set(task.thread, task);
   let code = 0;
   let signal = 0;
   const woken: Wait = { until: () => task.state === 'running' || task.fatal, what: `${task} to be woken`, ownStateOnly: true };
@@ -198,10 +145,8 @@ export function* taskMain(kernel: Kernel, task: Task): Step {
         yield* do_syscall(kernel, task, ev);
         break;
       case 'exec':
-        if (wants(task, EXEC)) {
-          const regs = { syscall_nr: 59, args: [], return_value: 0 };
-          yield* report_event(kernel, task, EXEC, 'report_exec', (r, h) => [r.action, h, { name: 'elf' }, { filename: ev.filename }, regs]);
-        }
+        // tracehook_report_exec
+        if (wants(task, EXEC)) yield* utrace_report_exec(kernel, task, ev.filename);
         break;
       case 'clone':
         yield* do_clone(kernel, task, ev);

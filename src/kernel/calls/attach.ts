@@ -8,12 +8,14 @@ import { DETACHED_OPS, type DetachClaim, EngineRecord } from '../engine.js';
 import type { Kernel } from '../kernel.js';
 import { PercpuCounters } from '../percpu.js';
 import { EXIT_DEAD, type Task, UtraceState } from '../task.js';
+import { EEXIST, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH } from '../../constants/errno.js';
+import { UTRACE_ATTACH_CREATE, UTRACE_ATTACH_EXCLUSIVE, UTRACE_ATTACH_MATCH_DATA, UTRACE_ATTACH_MATCH_OPS } from '../../constants/attach-flags.js';
 
 const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
-const MATCH_OPS = 0x1;
-const MATCH_DATA = 0x2;
-const CREATE = 0x10;
-const EXCLUSIVE = 0x20;
+const MATCH_OPS = UTRACE_ATTACH_MATCH_OPS;
+const MATCH_DATA = UTRACE_ATTACH_MATCH_DATA;
+const CREATE = UTRACE_ATTACH_CREATE;
+const EXCLUSIVE = UTRACE_ATTACH_EXCLUSIVE;
 
 function engine_matches(engine: EngineRecord, flags: number, ops: unknown, data: unknown): boolean {
   if ((flags & MATCH_OPS) !== 0 && engine.userOps !== ops) return false;
@@ -42,33 +44,33 @@ export function attachTask(
   claim: DetachClaim = 'never-detaches',
 ): { engine: EngineRecord; lookup: boolean } | number {
   if ((flags & CREATE) === 0) {
-    if (task.utrace === null) return -2;
+    if (task.utrace === null) return -ENOENT;
     const found = find_matching_engine(task.utrace, flags, ops, data);
-    if (found === undefined) return -2;
+    if (found === undefined) return -ENOENT;
     found.refs += 1;
     return { engine: found, lookup: true };
   }
-  if (ops === null || ops === undefined || ops === DETACHED_OPS) return -22;
-  if (task.kthread) return -1;
+  if (ops === null || ops === undefined || ops === DETACHED_OPS) return -EINVAL;
+  if (task.kthread) return -EPERM;
   if (task.utrace === null) {
     if (kernel.allocFailures > 0) {
       kernel.allocFailures--;
-      return -12;
+      return -ENOMEM;
     }
     task.utrace = new UtraceState();
   }
   if (kernel.allocFailures > 0) {
     kernel.allocFailures--;
-    return -12;
+    return -ENOMEM;
   }
   const utrace = task.utrace;
-  if ((flags & EXCLUSIVE) !== 0 && find_matching_engine(utrace, flags, ops, data) !== undefined) return -17;
+  if ((flags & EXCLUSIVE) !== 0 && find_matching_engine(utrace, flags, ops, data) !== undefined) return -EEXIST;
   // Once the reap pass has taken the engines (reap begun, no death report left to defer it),
   // nothing would ever detach a new engine: utrace_set_events may have set utrace_flags
   // again meanwhile, so the EXIT_DEAD test below cannot be the only guard.
-  if (task.exit_state === EXIT_DEAD && utrace.reap && !utrace.death) return -3;
+  if (task.exit_state === EXIT_DEAD && utrace.reap && !utrace.death) return -ESRCH;
   if (task.utrace_flags === 0) {
-    if (task.exit_state === EXIT_DEAD) return -3;
+    if (task.exit_state === EXIT_DEAD) return -ESRCH;
     task.utrace_flags = REAP;
   }
   // The ops are defineOps' frozen, checked copy: owner and counters are of this kernel.

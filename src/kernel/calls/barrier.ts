@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import type { TracerThread } from '../threads.js';
 import { get_utrace_lock } from './lock.js';
+import { ERESTARTSYS } from '../../constants/errno.js';
 
 /**
  * The kernel side of utrace_barrier: poll until no callback of `engine` is in progress
@@ -25,13 +26,13 @@ export async function barrier(
     recheck();
     const utrace = get_utrace_lock(task, engine, false);
     if (typeof utrace === 'number') {
-      if (utrace !== -512) return utrace;
+      if (utrace !== -ERESTARTSYS) return utrace;
     } else if (utrace.reporting !== engine) {
       return 0;
     }
     if (thread.signalPending) {
       thread.signalPending = false;
-      return -512;
+      return -ERESTARTSYS;
     }
     await thread.block(
       {

@@ -18,6 +18,7 @@ import type { Kernel } from '../kernel.js';
 import { clear_engine_wants_stop, mark_engine_wants_stop, markEngineDetached, utrace_reset } from '../reset.js';
 import type { Task, UtraceState } from '../task.js';
 import { get_utrace_lock } from './lock.js';
+import { EALREADY, EINPROGRESS, EINVAL, EOPNOTSUPP, ESRCH } from '../../constants/errno.js';
 
 const QUIESCE = 1 << UTRACE_EVENT_INDEX.QUIESCE;
 
@@ -34,8 +35,8 @@ function utrace_do_stop(task: Task, utrace: UtraceState): boolean {
 
 /** `utrace_control_dead`: only DETACH, and only before the death and reap reports began. */
 function utrace_control_dead(utrace: UtraceState, action: number): number {
-  if (action !== UTRACE_DETACH || utrace.reap) return -3;
-  if (utrace.death) return -114;
+  if (action !== UTRACE_DETACH || utrace.reap) return -ESRCH;
+  if (utrace.death) return -EALREADY;
   return 0;
 }
 
@@ -51,8 +52,8 @@ export function control(kernel: Kernel, task: Task, engine: EngineRecord, action
 }
 
 function controlInner(kernel: Kernel, task: Task, engine: EngineRecord, action: number): number {
-  if (action >= UTRACE_RESUME_MAX || action < 0) return -22;
-  if (action >= UTRACE_REPORT && action < UTRACE_RESUME && (engine.flags & QUIESCE) === 0) return -22;
+  if (action >= UTRACE_RESUME_MAX || action < 0) return -EINVAL;
+  if (action >= UTRACE_REPORT && action < UTRACE_RESUME && (engine.flags & QUIESCE) === 0) return -EINVAL;
   const utrace = get_utrace_lock(task, engine, true);
   if (typeof utrace === 'number') return utrace;
   let reset = task.state === 'traced';
@@ -65,14 +66,14 @@ function controlInner(kernel: Kernel, task: Task, engine: EngineRecord, action: 
   switch (action) {
     case UTRACE_STOP:
       mark_engine_wants_stop(task, engine);
-      if (!reset && !utrace_do_stop(task, utrace)) ret = -115;
+      if (!reset && !utrace_do_stop(task, utrace)) ret = -EINPROGRESS;
       reset = false;
       break;
     case UTRACE_DETACH:
       if ((engine.flags & ENGINE_STOP) !== 0) task.utrace_flags &= ~ENGINE_STOP;
       markEngineDetached(kernel, engine, 'tracer', true);
       reset = reset || utrace_do_stop(task, utrace);
-      if (!reset && utrace.reporting === engine) ret = -115;
+      if (!reset && utrace.reporting === engine) ret = -EINPROGRESS;
       break;
     case UTRACE_RESUME:
       clear_engine_wants_stop(engine);
@@ -83,7 +84,7 @@ function controlInner(kernel: Kernel, task: Task, engine: EngineRecord, action: 
       if (action === UTRACE_BLOCKSTEP && !kernel.arch_has_block_step) action = UTRACE_SINGLESTEP;
       if (action === UTRACE_SINGLESTEP && !kernel.arch_has_single_step) {
         reset = false;
-        ret = -95;
+        ret = -EOPNOTSUPP;
         break;
       }
       clear_engine_wants_stop(engine);

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import type { TracerThread } from '../threads.js';
 import { get_utrace_lock } from './lock.js';
+import { EAGAIN, EINVAL, ESRCH } from '../../constants/errno.js';
 
 /**
  * `struct utrace_examiner`: what prepare recorded for finish to compare.
@@ -51,13 +52,13 @@ export async function prepareExamine(
   if (kernel.current === task.thread) return 0;
   const utrace = get_utrace_lock(task, engine, true);
   if (typeof utrace === 'number') return utrace;
-  if ((engine.flags & ENGINE_STOP) === 0) return -22;
-  if (task.exit_state !== 0) return -3;
-  if (task.state === 'running') return -11;
+  if ((engine.flags & ENGINE_STOP) === 0) return -EINVAL;
+  if (task.exit_state !== 0) return -ESRCH;
+  if (task.state === 'running') return -EAGAIN;
   const ncsw = task.nvcsw;
   await thread.block({ until: () => true, what: `wait_task_inactive(${task})` }, false);
   const after: string = task.state;
-  if (task.nvcsw !== ncsw || after === 'running' || after === 'dead') return -11;
+  if (task.nvcsw !== ncsw || after === 'running' || after === 'dead') return -EAGAIN;
   exam.state = task.state;
   exam.ncsw = ncsw;
   return 0;
@@ -73,7 +74,7 @@ export function finishExamine(kernel: Kernel, task: Task, engine: EngineRecord, 
   if (kernel.current === task.thread) return 0;
   const utrace = get_utrace_lock(task, engine, true);
   if (typeof utrace === 'number') return utrace;
-  if ((engine.flags & ENGINE_STOP) === 0) return -22;
-  if (task.state !== exam.state || task.nvcsw !== exam.ncsw) return -11;
+  if ((engine.flags & ENGINE_STOP) === 0) return -EINVAL;
+  if (task.state !== exam.state || task.nvcsw !== exam.ncsw) return -EAGAIN;
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 import { DETACHED_OPS, type EngineRecord } from '../engine.js';
 import type { Task, UtraceState } from '../task.js';
+import { ERESTARTSYS, ESRCH } from '../../constants/errno.js';
 
 /**
  * The task's utrace state when `engine` is attached; -ESRCH when it is detached, or, for
@@ -12,7 +13,7 @@ import type { Task, UtraceState } from '../task.js';
  * @internal
  */
 export function get_utrace_lock(task: Task, engine: EngineRecord, attached: boolean): UtraceState | number {
-  if (engine.ops === null) return -3;
-  if (engine.ops === DETACHED_OPS) return attached ? -3 : -512;
+  if (engine.ops === null) return -ESRCH;
+  if (engine.ops === DETACHED_OPS) return attached ? -ESRCH : -ERESTARTSYS;
   return task.utrace!;
 }

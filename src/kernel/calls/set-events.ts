@@ -7,6 +7,7 @@ import { ENGINE_STOP, type EngineRecord } from '../engine.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { get_utrace_lock } from './lock.js';
+import { EALREADY, EINPROGRESS } from '../../constants/errno.js';
 
 const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
 
@@ -27,9 +28,9 @@ export function setEvents(kernel: Kernel, task: Task, engine: EngineRecord, even
       (utrace.death && (old_flags & ~events & _UTRACE_DEATH_EVENTS) !== 0) ||
       (utrace.reap && (old_flags & ~events & REAP) !== 0))
   ) {
-    return -114;
+    return -EALREADY;
   }
-  if ((events & ~old_utrace_flags & _UTRACE_DEATH_EVENTS) !== 0 && task.exit_state !== 0) return -114;
+  if ((events & ~old_utrace_flags & _UTRACE_DEATH_EVENTS) !== 0 && task.exit_state !== 0) return -EALREADY;
   engine.flags = events | (engine.flags & ENGINE_STOP);
   task.utrace_flags |= events;
   for (const bit of engine.disabledSince.keys()) if ((events & bit) !== 0) engine.disabledSince.delete(bit);
@@ -37,7 +38,7 @@ export function setEvents(kernel: Kernel, task: Task, engine: EngineRecord, even
   const current = kernel.current;
   const isCurrent = current !== null && current === task.thread;
   if ((old_flags & ~events) !== 0 && !isCurrent && !task.stoppedOrTraced && task.exit_state === 0) {
-    if (utrace.reporting === engine) ret = -115;
+    if (utrace.reporting === engine) ret = -EINPROGRESS;
   }
   if (ret === 0) recordDisabled(kernel, engine, old_flags & ~events);
   if (kernel.tracing) {

@@ -11,6 +11,7 @@ import type { Task } from '../task.js';
 import type { TracerThread } from '../threads.js';
 import { control } from './control.js';
 import { recordDisabled, setEvents } from './set-events.js';
+import { EALREADY, EINPROGRESS, ERESTARTSYS, ESRCH } from '../../constants/errno.js';
 
 const REAP = 1 << UTRACE_EVENT_INDEX.REAP;
 
@@ -44,24 +45,24 @@ export async function setEventsSync(
     // A 0 that cleared nothing new says nothing of a callback still running for an event an
     // earlier utrace_set_events cleared with -EINPROGRESS: on the first try, wait that
     // callback out as for -EINPROGRESS. Callbacks started after this call see the new flags.
-    if (ret === 0 && first && calledWhileInCallback(kernel, task, engine)) ret = -115;
+    if (ret === 0 && first && calledWhileInCallback(kernel, task, engine)) ret = -EINPROGRESS;
     if (ret === 0) recordDisabled(kernel, engine, cleared);
-    if (ret === 0 || ret === -3) return ret;
-    if (ret === -114 && task.utrace?.death !== true) return -3;
+    if (ret === 0 || ret === -ESRCH) return ret;
+    if (ret === -EALREADY && task.utrace?.death !== true) return -ESRCH;
     if (interruptible && thread.signalPending) {
       thread.signalPending = false;
-      return -512;
+      return -ERESTARTSYS;
     }
     const done = (): boolean =>
       engine.ops !== engine.userOps ||
-      (task.utrace?.reporting !== engine && !(ret === -114 && task.utrace?.death === true));
+      (task.utrace?.reporting !== engine && !(ret === -EALREADY && task.utrace?.death === true));
     await thread.block(
       { until: done, what: `utrace_set_events_sync: the callback of ${engine.name} in progress on ${task} to finish` },
       interruptible,
     );
     if (interruptible && thread.signalPending && !done()) {
       thread.signalPending = false;
-      return -512;
+      return -ERESTARTSYS;
     }
   }
 }
@@ -86,12 +87,12 @@ export async function detachSync(
   recheck: () => void,
 ): Promise<number> {
   const ret = await setEventsSync(kernel, thread, task, engine, engine.flags & REAP, false, recheck);
-  if (ret !== 0) return -3;
+  if (ret !== 0) return -ESRCH;
   for (;;) {
     recheck();
     const r = control(kernel, task, engine, UTRACE_DETACH);
-    if (r === 0 || r === -3) return r;
-    if (r === -115) {
+    if (r === 0 || r === -ESRCH) return r;
+    if (r === -EINPROGRESS) {
       await thread.block(
         { until: () => task.utrace?.reporting !== engine, what: `utrace_detach_sync: ${engine.name}'s last callback to finish` },
         false,
