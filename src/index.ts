@@ -43,6 +43,8 @@ export { module_unload, alloc_percpu_counters } from './api/module.js';
 export { schedule, kill, current } from './api/sched.js';
 export { preempt_point, preemptible, preempt, type preempt_token } from './api/preempt.js';
 export { WARN_ON, BUG_ON } from './api/bug.js';
+export { delete_module, module_data } from './api/delete-module.js';
+export { for_each_process, do_each_thread, find_task_by_vpid } from './api/tasklist.js';
 export {
   mutex, spinlock_t, wait_queue_head_t, completion,
   DEFINE_MUTEX, mutex_lock, mutex_trylock, mutex_unlock, mutex_is_locked,

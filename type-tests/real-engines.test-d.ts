@@ -29,6 +29,11 @@ import {
   wait_event,
   wait_event_interruptible,
   wait_for_completion,
+  delete_module,
+  module_data,
+  for_each_process,
+  find_task_by_vpid,
+  type task_struct,
 } from 'utrace';
 import { defineScenario } from 'utrace/explore';
 
@@ -123,3 +128,17 @@ const done = init_completion('done');
 expectType<Promise<void>>(wait_for_completion(done));
 // @ts-expect-error wait_for_completion takes a completion, not a wait queue
 wait_for_completion(wq);
+
+// delete_module and module data; the task list.
+const probe = kernel.load_module('probe');
+const hits = module_data(probe, 'hits', 0);
+expectType<number>(hits.value);
+expectType<Promise<void>>(delete_module(probe, async () => {}));
+// @ts-expect-error the exit function takes no arguments and returns nothing or a promise
+delete_module(probe, 42);
+// @ts-expect-error module_data takes a module made by Kernel.load_module
+module_data('probe', 'hits', 0);
+expectType<task_struct[]>(for_each_process());
+expectType<task_struct | undefined>(find_task_by_vpid(1));
+// @ts-expect-error find_task_by_vpid takes a pid number
+find_task_by_vpid('1');

@@ -13,7 +13,7 @@ import type { Scheduler } from '../sched/scheduler.js';
 import { runningKernel, setRunningKernel, setupRcuDepth } from './current.js';
 import type { EngineHandle, EngineRecord } from './engine.js';
 import { KBox } from './kbox.js';
-import { Module } from './module.js';
+import { Module, moduleKernels } from './module.js';
 import { KernelPanic } from './panic.js';
 import { PercpuCounters } from './percpu.js';
 import type { ProgramEvent } from './program.js';
@@ -284,6 +284,7 @@ export class Kernel {
     }
     const m = new Module(name, this.id);
     this.modules.push(m);
+    moduleKernels.set(m, this);
     return m;
   }
 
