@@ -220,9 +220,11 @@ export class Kernel {
   }
 
   /**
-   * Makes a tracer thread running `fn`. It runs without interruption from one blocking
-   * utrace call (an awaited `utrace_barrier`, `*_sync`, `synchronize_rcu`, `schedule`, ...)
-   * to the next; it must await nothing else.
+   * Makes a tracer thread running `fn`. It runs without interruption from one awaited kernel
+   * call (`utrace_barrier`, `*_sync`, `synchronize_rcu`, `schedule`, `preempt_point`,
+   * `mutex_lock`, `spin_lock`, `wait_event`, `wait_for_completion`, `delete_module`, ...) to
+   * the next, except that with the option `preempt_calls` tasks and kernel threads may also
+   * run inside its utrace calls and data accesses; it must await nothing else.
    * @returns a handle whose `interrupt()` sends the thread a signal: a blocking call it is
    * in (or makes next) returns `-ERESTARTSYS`.
    */
