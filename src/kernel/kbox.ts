@@ -19,6 +19,8 @@ export class KBox<T> {
   readonly kernel: Kernel;
   /** What the allocation is, for messages. */
   readonly label: string;
+  /** The module whose static data this is (freed by `delete_module`), if any. @internal */
+  moduleName: string | undefined;
 
   /** @internal */
   constructor(kernel: Kernel, label: string, value: T) {
@@ -35,6 +37,7 @@ export class KBox<T> {
 
   set value(v: T) {
     this.#check('write');
+    this.kernel.progressMark++;
     this.#value = v;
   }
 
@@ -56,6 +59,15 @@ export class KBox<T> {
   }
 
   #check(what: string): void {
+    // Tracer code touching data a callback may touch: a point where the tasks may run first.
+    this.kernel.preemptPoint(null);
+    if (this.#freedAt !== null && this.moduleName !== undefined) {
+      this.kernel.fail(
+        'use-after-free',
+        `static data "${this.label}" of module ${this.moduleName} ${what === 'write' ? 'written' : 'read'} after delete_module freed the module: its code and static data are gone once the exit function returns; nothing may run the module's code or touch its data then (detach and wait for every callback in the exit function)`,
+        [this.#freedAt],
+      );
+    }
     if (this.#freedAt !== null) {
       this.kernel.fail(
         'use-after-free',

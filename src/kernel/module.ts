@@ -6,6 +6,10 @@
 import type { module_struct } from '../../types/module.js';
 import type { StepRef } from '../sched/execution.js';
 import type { PercpuCounters } from './percpu.js';
+import type { Kernel } from './kernel.js';
+
+/** The kernel of each module, for its static data (`module_data`). @internal */
+export const moduleKernels = new WeakMap<Module, Kernel>();
 
 /**
  * A module of the simulated kernel.
