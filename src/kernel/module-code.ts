@@ -94,11 +94,11 @@ export function* callModuleGenerator(
   body: (...a: unknown[]) => Generator<unknown, unknown, void>,
   args: readonly unknown[],
 ): Generator<undefined, unknown, void> {
-  const it = callModuleCode(kernel, engine, name, body, args) as Generator<unknown, unknown, void> | typeof OOPSED;
+  const it = callModuleCode(kernel, engine, name, (...a: readonly unknown[]) => body(...a), args) as Generator<unknown, unknown, void> | typeof OOPSED;
   if (it === OOPSED) return OOPSED;
   const next = (): IteratorResult<unknown, unknown> => it.next();
   for (;;) {
-    const r = callModuleCode(kernel, engine, name, next, NO_ARGS) as IteratorResult<unknown, unknown> | typeof OOPSED;
+    const r = callModuleCode<readonly []>(kernel, engine, name, next, NO_ARGS) as IteratorResult<unknown, unknown> | typeof OOPSED;
     if (r === OOPSED) return OOPSED;
     if (r.done === true) return r.value;
     if (r.value !== preempt) {
