@@ -169,6 +169,17 @@ export function kernelStateText(kernel: Kernel): string {
   return out;
 }
 
+/** The four lanes' starting values of {@link hash128} (digits of pi). */
+const LANE_A = 0x243f6a88;
+const LANE_B = 0x85a308d3;
+const LANE_C = 0x13198a2e;
+const LANE_D = 0x03707344;
+/** Multipliers of {@link hash128}'s lanes (golden ratio and xxHash primes). */
+const PRIME_A = 0x9e3779b1;
+const PRIME_D = 0x27d4eb2f;
+/** The low 16 bits of a lane, one character of the hash string. */
+const LOW16 = 0xffff;
+
 /**
  * A 128-bit hash of `text` as a string of eight 16-bit characters (compact in a `Set`): four 32-bit lanes, each a multiply-xor hash of
  * the characters, each lane folding in its neighbour at every character, then a final
@@ -176,22 +187,22 @@ export function kernelStateText(kernel: Kernel): string {
  * @internal
  */
 export function hash128(text: string): string {
-  let a = 0x243f6a88;
-  let b = 0x85a308d3 | 0;
-  let c = 0x13198a2e;
-  let d = 0x03707344;
+  let a = LANE_A;
+  let b = LANE_B | 0;
+  let c = LANE_C;
+  let d = LANE_D;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    a = Math.imul(a ^ ch, 0x9e3779b1) ^ (d >>> 15);
+    a = Math.imul(a ^ ch, PRIME_A) ^ (d >>> 15);
     b = Math.imul(b ^ ch, 0x85ebca6b) ^ (a >>> 13);
     c = Math.imul(c ^ ch, 0xc2b2ae35) ^ (b >>> 16);
-    d = Math.imul(d ^ ch, 0x27d4eb2f) ^ (c >>> 11);
+    d = Math.imul(d ^ ch, PRIME_D) ^ (c >>> 11);
   }
   a = finish(a ^ text.length, b);
   b = finish(b, a);
   c = finish(c, b);
   d = finish(d, c);
-  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16, d & 0xffff, d >>> 16);
+  return String.fromCharCode(a & LOW16, a >>> 16, b & LOW16, b >>> 16, c & LOW16, c >>> 16, d & LOW16, d >>> 16);
 }
 
 function finish(x: number, other: number): number {
@@ -201,6 +212,9 @@ function finish(x: number, other: number): number {
   return x ^ (x >>> 16);
 }
 
+
+/** No trace line read yet in this pass (thread ids are 0 and up; set-up lines are -1). */
+const NO_THREAD_YET = -2;
 
 /**
  * The histories of a run's threads, read from the kernel's trace as the run goes: call
@@ -227,7 +241,7 @@ export class ThreadHistories {
     const trace = kernel.trace;
     const digests = this.digests;
     // Lines of one step belong to one thread; gather them, then hash once per thread.
-    let thread = -2;
+    let thread = NO_THREAD_YET;
     let text = '';
     for (let i = this.#read; i < trace.length; i++) {
       const e = trace[i]!;
