@@ -6,6 +6,7 @@
 import type {
   combined_return,
   death_return,
+  incoming_action,
   resume_return,
   utrace_resume_action_t,
   signal_return,
@@ -174,10 +175,10 @@ export interface refused_ops<M extends string> {
  */
 export interface utrace_engine_ops<D = unknown> {
   /** Safe point before each event's callback (`event` is its bit), or a pure report (`event` 0). */
-  report_quiesce?(action: number, engine: callback_engine<D>, event: number): resume_return;
+  report_quiesce?(action: incoming_action, engine: callback_engine<D>, event: number): resume_return;
   /** A signal is about to be delivered; may change its disposition. */
   report_signal?(
-    action: number,
+    action: incoming_action<'signal'>,
     engine: callback_engine<D>,
     regs: pt_regs,
     info: siginfo_t,
@@ -186,28 +187,28 @@ export interface utrace_engine_ops<D = unknown> {
   ): signal_return;
   /** The thread cloned `child`, which has not run yet. STOP takes effect before user mode. */
   report_clone?(
-    action: number,
+    action: incoming_action,
     engine: callback_engine<D>,
     clone_flags: number,
     child: task_struct,
   ): resume_return;
   /** Job-control stop or continue (`CLD_STOPPED` / `CLD_CONTINUED`) completed. */
-  report_jctl?(action: number, engine: callback_engine<D>, type: jctl_type, notify: number): resume_return;
+  report_jctl?(action: incoming_action, engine: callback_engine<D>, type: jctl_type, notify: number): resume_return;
   /** An exec succeeded. */
   report_exec?(
-    action: number,
+    action: incoming_action,
     engine: callback_engine<D>,
     fmt: linux_binfmt,
     bprm: linux_binprm,
     regs: pt_regs,
   ): resume_return;
   /** Syscall entry; STOP stops before the call, `UTRACE_SYSCALL_ABORT` skips it. */
-  report_syscall_entry?(action: number, engine: callback_engine<D>, regs: pt_regs): syscall_entry_return;
+  report_syscall_entry?(action: incoming_action<'syscall'>, engine: callback_engine<D>, regs: pt_regs): syscall_entry_return;
   /** Syscall exit; the return value may be rewritten. */
-  report_syscall_exit?(action: number, engine: callback_engine<D>, regs: pt_regs): resume_return;
+  report_syscall_exit?(action: incoming_action, engine: callback_engine<D>, regs: pt_regs): resume_return;
   /** Exit in progress; `code.code` may be rewritten; STOP stops here. */
   report_exit?(
-    action: number,
+    action: incoming_action,
     engine: callback_engine<D>,
     orig_code: number,
     code: exit_code_cell,
@@ -331,10 +332,10 @@ export type any_return = utrace_resume_action_t | (number & {}) | {} | null | un
  */
 export interface ops_shape {
   /** `report_quiesce`, as `defineOps` infers it. */
-  report_quiesce?(action: number, engine: callback_engine<unknown>, event: number): any_return;
+  report_quiesce?(action: incoming_action, engine: callback_engine<unknown>, event: number): any_return;
   /** `report_signal`, as `defineOps` infers it. */
   report_signal?(
-    action: number,
+    action: incoming_action<'signal'>,
     engine: callback_engine<unknown>,
     regs: pt_regs,
     info: siginfo_t,
@@ -342,17 +343,17 @@ export interface ops_shape {
     return_ka: k_sigaction,
   ): any_return;
   /** `report_clone`, as `defineOps` infers it. */
-  report_clone?(action: number, engine: callback_engine<unknown>, clone_flags: number, child: task_struct): any_return;
+  report_clone?(action: incoming_action, engine: callback_engine<unknown>, clone_flags: number, child: task_struct): any_return;
   /** `report_jctl`, as `defineOps` infers it. */
-  report_jctl?(action: number, engine: callback_engine<unknown>, type: jctl_type, notify: number): any_return;
+  report_jctl?(action: incoming_action, engine: callback_engine<unknown>, type: jctl_type, notify: number): any_return;
   /** `report_exec`, as `defineOps` infers it. */
-  report_exec?(action: number, engine: callback_engine<unknown>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): any_return;
+  report_exec?(action: incoming_action, engine: callback_engine<unknown>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): any_return;
   /** `report_syscall_entry`, as `defineOps` infers it. */
-  report_syscall_entry?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  report_syscall_entry?(action: incoming_action<'syscall'>, engine: callback_engine<unknown>, regs: pt_regs): any_return;
   /** `report_syscall_exit`, as `defineOps` infers it. */
-  report_syscall_exit?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  report_syscall_exit?(action: incoming_action, engine: callback_engine<unknown>, regs: pt_regs): any_return;
   /** `report_exit`, as `defineOps` infers it. */
-  report_exit?(action: number, engine: callback_engine<unknown>, orig_code: number, code: exit_code_cell): any_return;
+  report_exit?(action: incoming_action, engine: callback_engine<unknown>, orig_code: number, code: exit_code_cell): any_return;
   /** `report_death`, as `defineOps` infers it. */
   report_death?(engine: callback_engine<unknown>, group_dead: boolean, signal: number): any_return;
   /** `report_reap`, as `defineOps` infers it. */
