@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { scenario as ptraceDetach } from '../examples/real/ptrace-detach.js';
 import { scenario as ptraceExitDetach } from '../examples/real/ptrace-exit-detach.js';
 import { scenario as ptraceExitDetachCached } from '../examples/real/ptrace-exit-detach-cached.js';
@@ -20,9 +19,10 @@ import { runScenario } from '../src/explore/run-scenario.js';
 import type { CheckName } from '../src/index.js';
 import type { Scenario } from '../src/scenario/index.js';
 import { scenarioExecute } from '../src/scenario/index.js';
+import { repoRoot } from '../scripts/paths.js';
 
-/** The source tree's `examples/real/` (this file runs from `build/test/`). */
-const realDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'real');
+/** The source tree's `examples/real/`. */
+const realDir = join(repoRoot, 'examples', 'real');
 
 interface Entry {
   readonly file: string;
@@ -96,4 +96,28 @@ describe('the gallery of real engines', () => {
       if (scenarioFiles.includes(file)) assert.match(source, /Expected: (safe|unsafe)/, `${file} states what the search must show`);
     }
   });
+});
+
+/** The code of a gallery file as the guide shows it: without its header comment, importing the package by name. */
+function asShown(file: string): string {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  const body = text.slice(text.indexOf('*/\n') + 3);
+  return body.replaceAll("'../../src/index.js'", "'utrace'").replaceAll("'../../src/scenario/index.js'", "'utrace/explore'").trim();
+}
+
+describe('docs/checking-your-own-engine.md shows exactly the code of the gallery', () => {
+  const guide = readFileSync(join(repoRoot, 'docs', 'checking-your-own-engine.md'), 'utf8');
+  const blocks = [...guide.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ info: m[1]!.trim(), code: m[2]!.trim() }));
+  it('names, for every TypeScript block, the gallery file it shows whole (recipe=) or in part (excerpt=)', () => {
+    assert.ok(blocks.length >= 3, `${blocks.length} blocks`);
+    for (const block of blocks) assert.match(block.info, /(^| )(recipe|excerpt)=examples\/real\/[\w-]+\.ts( |$)/, block.info);
+  });
+  for (const block of blocks) {
+    const [, kind, file] = /(recipe|excerpt)=(\S+)/.exec(block.info) ?? [];
+    if (file === undefined) continue;
+    it(`${file}: the block is ${kind === 'recipe' ? 'the file' : 'a part of the file, unchanged'}`, () => {
+      if (kind === 'recipe') assert.equal(block.code, asShown(file));
+      else assert.ok(asShown(file).includes(block.code), `the block is not in ${file}`);
+    });
+  }
 });
