@@ -54,7 +54,6 @@ import {
 import { defineScenario } from '../../src/scenario/index.js';
 import { startTaskFinder, STP_TF_STOPPED, STP_TF_STOPPING, type TaskFinder } from './stap-task-finder.js';
 
-
 /** `stap_utrace_detach` (lines 262-341): 0 when detached or gone, else a positive errno. */
 async function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): Promise<number> {
   const engine = utrace_attach_task(tsk, UTRACE_ATTACH_MATCH_OPS, tf.ops, null);

@@ -46,7 +46,6 @@ import {
 import { defineScenario } from '../../src/scenario/index.js';
 import { startTaskFinder, STP_TF_STOPPED, STP_TF_STOPPING, type TaskFinder } from './stap-task-finder.js';
 
-
 /** `stap_utrace_detach` (lines 205-263): 0 when detached or gone, else a positive errno. */
 function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): number {
   const engine = utrace_attach_task(tsk, UTRACE_ATTACH_MATCH_OPS, tf.ops, null);
