@@ -13,6 +13,7 @@ import { scenario as ptraceExitDetach } from '../examples/real/ptrace-exit-detac
 import { scenario as ptraceExitDetachCached } from '../examples/real/ptrace-exit-detach-cached.js';
 import { scenario as stapStop2008 } from '../examples/real/stap-stop-2008.js';
 import { scenario as stapStopBarrier2010 } from '../examples/real/stap-stop-barrier-2010.js';
+import { scenario as stapStopDeath2010 } from '../examples/real/stap-stop-death-2010.js';
 import { scenario as stapStopInuse2008 } from '../examples/real/stap-stop-inuse-2008.js';
 import { explore } from '../src/explore/explore.js';
 import { runScenario } from '../src/explore/run-scenario.js';
@@ -31,20 +32,23 @@ interface Entry {
   readonly bound: number;
   /** The check a buggy version must fail with; absent for a fixed version. */
   readonly check?: CheckName;
+  /** What the shortened counterexample's trace must show: the cause the file names. */
+  readonly cause?: RegExp;
 }
 
 const gallery: readonly Entry[] = [
-  { file: 'stap-stop-2008.ts', scenario: stapStop2008, bound: 1, check: 'module-code-after-unload' },
-  { file: 'stap-stop-inuse-2008.ts', scenario: stapStopInuse2008, bound: 1, check: 'module-code-after-unload' },
+  { file: 'stap-stop-2008.ts', scenario: stapStop2008, bound: 1, check: 'module-code-after-unload', cause: /utrace_control\([^)]*, 6\) = -115/ },
+  { file: 'stap-stop-inuse-2008.ts', scenario: stapStopInuse2008, bound: 1, check: 'module-code-after-unload', cause: /utrace_control\([^)]*, 6\) = -115/ },
   { file: 'stap-stop-barrier-2010.ts', scenario: stapStopBarrier2010, bound: 2 },
+  { file: 'stap-stop-death-2010.ts', scenario: stapStopDeath2010, bound: 1, check: 'module-code-after-unload', cause: /utrace_control\([^)]*, 6\) = -114/ },
   { file: 'ptrace-detach.ts', scenario: ptraceDetach, bound: 2 },
   { file: 'ptrace-exit-detach.ts', scenario: ptraceExitDetach, bound: 2 },
-  { file: 'ptrace-exit-detach-cached.ts', scenario: ptraceExitDetachCached, bound: 1, check: 'use-after-free' },
+  { file: 'ptrace-exit-detach-cached.ts', scenario: ptraceExitDetachCached, bound: 1, check: 'use-after-free', cause: /kfree\(ptrace_context\)/ },
 ];
 
 describe('the gallery of real engines', () => {
   for (const entry of gallery) {
-    const { scenario, bound, check } = entry;
+    const { scenario, bound, check, cause } = entry;
     it(`${scenario.name}: ${check === undefined ? `clean at preemption bound ${bound}` : `${check} found at preemption bound ${bound}`}`, async (t) => {
       assert.equal(scenario.expect, check === undefined ? 'safe' : 'unsafe');
       const source = readFileSync(join(realDir, entry.file), 'utf8');
@@ -81,6 +85,8 @@ describe('the gallery of real engines', () => {
       if (again.status !== 'failed') return;
       assert.equal(again.outcome.failure?.check, check);
       assert.equal(again.outcome.failure?.message, cx.outcome.failure?.message);
+      const text = again.outcome.trace.map((e) => e.text).join('\n');
+      assert.ok(cause !== undefined && cause.test(text), `the counterexample shows ${cause}`);
     });
   }
 

@@ -24,10 +24,9 @@
  * - The `WARN_ON(rc != 0)` after each detach (line 382): nothing here makes `rc` nonzero
  *   (no kernel threads, no lookup errors but `-ENOENT`), so it is left out rather than
  *   stood in for.
- * - A death callback: `-EALREADY` from `UTRACE_DETACH` ("DEATH callback already begun") is
- *   still counted for success without a barrier, so a finder whose engines report death can be
- *   unloaded while `report_death` runs. The tasks here make system calls only; this entry
- *   clears the syscall path, not the death path.
+ * - Deaths: the tasks here make system calls only, so this entry clears the syscall path. The
+ *   death path is `stap-stop-death-2010.ts`: `-EALREADY` from `UTRACE_DETACH` ("DEATH callback
+ *   already begun") is still counted for success without a barrier.
  *
  * Expected: safe, no failure in any schedule of exhaustive search under a preemption bound
  * of 2 (test/gallery.test.ts).
@@ -86,7 +85,7 @@ async function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): Promise<num
 }
 
 /** `stap_stop_task_finder` (lines 1598-1631). */
-async function stap_stop_task_finder(tf: TaskFinder): Promise<void> {
+export async function stap_stop_task_finder(tf: TaskFinder): Promise<void> {
   tf.statics.value.state = STP_TF_STOPPING;
   for (const tsk of tf.tasks) await stap_utrace_detach(tf, tsk);
   tf.statics.value.state = STP_TF_STOPPED;

@@ -22,9 +22,10 @@
  *   user's probe handlers): it touches only the task's own memory, not the engine's
  *   lifecycle. The callback keeps what matters to teardown: the state check, the counter,
  *   and that its code is the module's.
- * - The quiesce, clone, exec and death callbacks: the teardown races of these entries come
- *   from the syscall callbacks alone; a death callback adds the `-EALREADY` case that the
- *   variants do not cover (see the notes in `stap-stop-barrier-2010.ts`).
+ * - The quiesce, clone and exec callbacks: the teardown races of these entries come from the
+ *   syscall and death callbacks. The death callback is
+ *   jav/systemtap@514f3b061acde35e1fa5bcea5664d113b8688863:runtime/task_finder.c:1059-1095;
+ *   only `stap-stop-death-2010.ts` enables its event (`death: true`).
  * - The per-target data (`engine->data` is a `struct stap_task_finder_target`): the
  *   engines' data here is the finder's static data, which is what the callbacks read.
  * - The module's static data (`__stp_task_finder_state`, `__stp_inuse_count`) is freed with
@@ -99,6 +100,15 @@ function targetOps(mod: module_struct, countInuse: boolean) {
       owner: mod,
       report_syscall_entry: syscallCallback,
       report_syscall_exit: syscallCallback,
+      // __stp_utrace_task_finder_target_death: the same check, the user's callbacks (left
+      // out) between the counter's two macros, and always UTRACE_DETACH.
+      report_death: (engine: callback_engine<KBox<TaskFinderStatics>>) => {
+        const tf = engine.data.value;
+        if (tf.state !== STP_TF_RUNNING) return UTRACE_DETACH;
+        if (countInuse) tf.inuse++;
+        if (countInuse) tf.inuse--;
+        return UTRACE_DETACH;
+      },
     },
     'may-detach',
   );
@@ -106,9 +116,9 @@ function targetOps(mod: module_struct, countInuse: boolean) {
 
 /**
  * Loads the module and attaches the finder's engine to `tasks` traced tasks, each making two
- * system calls, like `stap_start_task_finder` does for every matching task.
+ * system calls (and reporting its death when `death`), like `stap_start_task_finder` does for every matching task.
  */
-export function startTaskFinder(kernel: Kernel, options: { countInuse: boolean; tasks?: number }): TaskFinder {
+export function startTaskFinder(kernel: Kernel, options: { countInuse: boolean; tasks?: number; death?: boolean }): TaskFinder {
   const count = options.tasks ?? 2;
   const tasks = Array.from({ length: count }, (_, i) => kernel.spawn(`target-${String.fromCharCode(97 + i)}`, [sys(9), sys(10)]));
   const mod = kernel.load_module('stap_task_finder');
@@ -119,7 +129,8 @@ export function startTaskFinder(kernel: Kernel, options: { countInuse: boolean; 
     // utrace_set_events(tsk, engine, event_flags), then the put (see the header).
     const engine = utrace_attach_task(tsk, UTRACE_ATTACH_CREATE, ops, statics);
     if (IS_ERR(engine)) throw new Error('utrace_attach_task failed');
-    utrace_set_events(tsk, engine, UTRACE_EVENT('SYSCALL_ENTRY') | UTRACE_EVENT('SYSCALL_EXIT'));
+    const death = options.death === true ? UTRACE_EVENT('DEATH') : 0;
+    utrace_set_events(tsk, engine, UTRACE_EVENT('SYSCALL_ENTRY') | UTRACE_EVENT('SYSCALL_EXIT') | death);
   }
   return { mod, statics, ops, tasks };
 }
