@@ -44,10 +44,20 @@ export { utrace_set_events_sync, utrace_clear_events_sync, utrace_detach_sync } 
 export { rcu_read_section, synchronize_rcu, call_rcu, type sync_section_body } from './api/rcu.js';
 export { module_unload, alloc_percpu_counters } from './api/module.js';
 export { schedule, kill, current } from './api/sched.js';
+export { preempt_point, preemptible, preempt, type preempt_token } from './api/preempt.js';
+export { WARN_ON, BUG_ON } from './api/bug.js';
+export {
+  mutex, spinlock_t, wait_queue_head_t, completion,
+  DEFINE_MUTEX, mutex_lock, mutex_trylock, mutex_unlock, mutex_is_locked,
+  DEFINE_SPINLOCK, spin_lock, spin_trylock, spin_unlock, spin_is_locked,
+  DECLARE_WAIT_QUEUE_HEAD, wait_event, wait_event_interruptible, wake_up, wake_up_all,
+  init_completion, wait_for_completion, complete, complete_all, completion_done,
+} from './kernel/locking.js';
 export { defineOps, utrace_syscall_return, utrace_signal_return } from './api/define-ops.js';
 
 export { Kernel, type KernelOptions, type RunOptions, type TracerHandle } from './kernel/kernel.js';
 export { KBox } from './kernel/kbox.js';
+export { atomic_t, ATOMIC_INIT, atomic_read, atomic_set, atomic_inc, atomic_dec, atomic_dec_and_test } from './kernel/atomic.js';
 export { EXIT_ZOMBIE, EXIT_DEAD } from './kernel/task.js';
 export * from './kernel/program.js';
 export {

@@ -220,7 +220,8 @@ describe('the thread\'s detach procedures (SPEC §5, seeds thread)', () => {
     let found: { seed: number; outcome: ExecutionOutcome } | undefined;
     for (let seed = 1; seed <= 1000 && found === undefined; seed++) {
       const outcome = await unsafeProcedure(seed);
-      if (outcome.status === 'failed') found = { seed, outcome };
+      // Some seeds find the other bug of this procedure first: report_reap's kfree after the tracer's.
+      if (outcome.status === 'failed' && !/freed twice/.test(outcome.failure!.message)) found = { seed, outcome };
     }
     assert.ok(found !== undefined, 'no seed found the race');
     assert.equal(found.outcome.failure?.check, 'use-after-free');

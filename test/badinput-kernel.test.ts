@@ -270,7 +270,7 @@ const rows: Row[] = [
       const outcome = await k.run(rr(), { maxSteps: 200 });
       return outcome.failure?.check;
     },
-    inputs: [['a scenario that never ends', null, { returns: 'step-limit' }]],
+    inputs: [['a scenario that never ends (a tracer polling schedule() and changing nothing: a livelock)', null, { returns: 'livelock' }]],
   },
   // ---- program builders ---------------------------------------------------------------------
   {

@@ -384,27 +384,28 @@ describe('a run that never ends', () => {
     return { outcome, ms: Date.now() - start };
   }
 
-  it("a tracer spinning forever is stopped at maxSteps and reported as 'step-limit', promptly", async () => {
+  it("a tracer spinning forever on schedule() is stopped at maxSteps and reported as 'livelock' (it changes nothing), promptly", async () => {
     const kernel = new Kernel();
     kernel.spawn('worker', [sys(1)]);
     kernel.tracer('spinner', async () => {
       for (;;) await schedule();
     });
     const { outcome, ms } = await timed(() => kernel.run(new RandomScheduler(1), { maxSteps: 1000 }));
-    assert.equal(outcome.failure?.check, 'step-limit');
+    assert.equal(outcome.failure?.check, 'livelock');
     assert.equal(outcome.schedule.length, 1000);
     assert.match(outcome.failure.message, /1000 steps/);
     assert.ok(ms < 5000, `stopped in ${ms} ms`);
   });
 
-  it("tasks stopped by job control forever, with a tracer polling them, end in 'step-limit'; with nobody polling, in 'deadlock'", async () => {
+  it("tasks stopped by job control forever, with a tracer polling them, end in 'livelock'; with nobody polling, in 'deadlock'", async () => {
     const poll = new Kernel();
     const t1 = poll.spawn('stopped', [raise(SIGSTOP), sys(1)]);
     poll.tracer('poller', async () => {
       while (t1.exit_state === 0) await schedule();
     });
     const a = await poll.run(new RoundRobinScheduler(), { maxSteps: 500 });
-    assert.equal(a.failure?.check, 'step-limit');
+    assert.equal(a.failure?.check, 'livelock');
+    assert.match(a.failure.message, /stopped\[1\] waits for/);
     const quiet = new Kernel();
     quiet.spawn('stopped', [raise(SIGSTOP), sys(1)]);
     const b = await quiet.run(new RoundRobinScheduler(), { maxSteps: 500 });

@@ -21,6 +21,8 @@ import { shorten } from '../src/explore/shorten.js';
 import {
   defineOps, IS_ERR, Kernel, RoundRobinScheduler, schedule, synchronize_rcu, sys, UTRACE_ATTACH_CREATE, utrace_attach_task,
   utrace_barrier, utrace_engine_put,
+  ATOMIC_INIT,
+  atomic_inc,
 } from '../src/index.js';
 import type { ExecutionOutcome } from '../src/sched/execution.js';
 import { PctScheduler } from '../src/sched/pct.js';
@@ -66,13 +68,17 @@ function forged(spec: Record<string, unknown>): Scenario {
 function spinning(maxSteps: number): Scenario {
   return defineScenario({
     name: 'spinning-tracers',
-    description: 'Two tracers loop on schedule() for ever; every run hits the step limit.',
+    description: 'Two tracers count for ever, yielding with schedule(); every run hits the step limit.',
     expect: 'safe',
     maxSteps,
     build(kernel) {
+      const rounds = ATOMIC_INIT(0);
       for (const name of ['a', 'b']) {
         kernel.tracer(name, async () => {
-          for (;;) await schedule();
+          for (;;) {
+            atomic_inc(rounds); // a write each round: a real hang, not a livelock
+            await schedule();
+          }
         });
       }
     },

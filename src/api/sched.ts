@@ -31,7 +31,7 @@ export function schedule(): Promise<void> {
     throw new UtraceUsageError('blocking-outside-tracer', 'schedule blocks, so it can only be called from a tracer thread while the kernel runs');
   }
   const thread = kernel.currentTracer('schedule');
-  return thread.block({ until: () => true, what: 'the CPU' }, false);
+  return thread.block({ until: () => true, what: 'the CPU' }, false, true);
 }
 
 /**

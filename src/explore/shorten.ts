@@ -266,7 +266,7 @@ export async function shorten(
   seen.add(encodeSchedule(best.schedule));
   const original = { preemptions: best.preemptions, steps: best.schedule.length };
   // A step-limit failure is as long as the run may be: only fewer preemptions make it smaller.
-  const lengthFixed = check === 'step-limit';
+  const lengthFixed = check === 'step-limit' || check === 'livelock';
 
   let stoppedBy: ShortenResult['stoppedBy'] = 'fixed-point';
   search: for (;;) {

@@ -35,6 +35,7 @@ export class KBox<T> {
 
   set value(v: T) {
     this.#check('write');
+    this.kernel.progressMark++;
     this.#value = v;
   }
 
@@ -56,6 +57,8 @@ export class KBox<T> {
   }
 
   #check(what: string): void {
+    // Tracer code touching data a callback may touch: a point where the tasks may run first.
+    this.kernel.preemptPoint(null);
     if (this.#freedAt !== null) {
       this.kernel.fail(
         'use-after-free',

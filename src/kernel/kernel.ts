@@ -5,7 +5,7 @@
  */
 import type { module_struct, percpu_counters } from '../../types/module.js';
 import type { task_struct } from '../../types/task.js';
-import { describeArg, describeThrown, isInstance, readFields } from '../constants/integer-arg.js';
+import { describeArg, describeThrown, isInstance, readFields, thrownMessage } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { CheckName, ExecutionOutcome, Failure, StepRef, ThreadInfo, TraceEvent } from '../sched/execution.js';
 import { maxStepsProblem } from '../sched/schedule-string.js';
@@ -38,6 +38,14 @@ export interface KernelOptions {
   readonly arch_has_single_step?: boolean;
   /** See {@link KernelOptions.arch_has_single_step}. */
   readonly arch_has_block_step?: boolean;
+  /**
+   * Make tracer code preemptible inside every utrace call on an engine and at every access to
+   * tracer data (`KBox.value`), before the call's effect: the engine's task and the kernel
+   * threads may take steps there (see `docs/kernel-mapping.md`, "Real engines"). Default
+   * false: a tracer thread then runs without interruption from one awaited call to the next,
+   * and runs made with a hand-written schedule keep their steps.
+   */
+  readonly preempt_calls?: boolean;
 }
 
 /**
@@ -92,6 +100,7 @@ export class Kernel {
   /** @internal */ readonly tracing: boolean;
   /** @internal */ readonly arch_has_single_step: boolean;
   /** @internal */ readonly arch_has_block_step: boolean;
+  /** @internal */ readonly preempt_calls: boolean;
   /** @internal */ readonly threads: SimThread[] = [];
   /** @internal */ readonly tasks = new Map<number, Task>();
   /**
@@ -110,6 +119,13 @@ export class Kernel {
   /** @internal */ stepIndex = 0;
   /** @internal */ failure: Failure | undefined;
   /** @internal */ allocFailures = 0;
+  /** Tasks spawned with `may_end_stopped`: left in a stop at the end, they are no deadlock. @internal */
+  readonly mayEndStopped = new Set<Task>();
+  /**
+   * Counts writes to kernel state made by tracer code (utrace calls, allocations, atomics,
+   * locks, wake-ups); a poll whose round leaves it unchanged changed nothing. @internal
+   */
+  progressMark = 0;
   /**
    * Observation points for test harnesses, like tracepoints: `fetch(task, i)` when a task's
    * thread takes event `i` of its program (`i` = the program's length when it has run out).
@@ -125,6 +141,9 @@ export class Kernel {
   readonly inFlight = new Map<EngineRecord, StepRef>();
   #nextPid = 1;
   #runnable: RunnableSet | undefined;
+  #loop: RunLoop | undefined;
+  readonly #tracers: TracerThread[] = [];
+  readonly #properties: { readonly name: string; readonly check: (kernel: Kernel) => boolean }[] = [];
   #nextEngine = 1;
   #ran = false;
   readonly #reaper: GeneratorThread;
@@ -137,7 +156,7 @@ export class Kernel {
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('kernel-options', `Kernel: options must be an object such as { nr_cpus: 2 }, or left out; got ${describeArg(options)}`);
     }
-    options = readFields(options, ['nr_cpus', 'trace', 'arch_has_single_step', 'arch_has_block_step'], 'Kernel', 'kernel-options') as KernelOptions;
+    options = readFields(options, ['nr_cpus', 'trace', 'arch_has_single_step', 'arch_has_block_step', 'preempt_calls'], 'Kernel', 'kernel-options') as KernelOptions;
     const cpus = options.nr_cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 1024) {
       throw new UtraceUsageError('kernel-options', `Kernel: nr_cpus must be an integer from 1 to 1024, got ${describeArg(cpus)}`);
@@ -146,6 +165,10 @@ export class Kernel {
     this.tracing = options.trace ?? true;
     this.arch_has_single_step = options.arch_has_single_step ?? true;
     this.arch_has_block_step = options.arch_has_block_step ?? true;
+    if (options.preempt_calls !== undefined && typeof options.preempt_calls !== 'boolean') {
+      throw new UtraceUsageError('kernel-options', `Kernel: preempt_calls is true or false; got ${describeArg(options.preempt_calls)}`);
+    }
+    this.preempt_calls = options.preempt_calls ?? false;
     const rcuThread = new GeneratorThread(this.threads.length, 'rcu_gp', 'kernel', () =>
       this.rcu.thread((text) => this.log(text)),
     );
@@ -161,8 +184,12 @@ export class Kernel {
    * @param comm - the task's name.
    * @param program - its events, in order.
    * @param options - `kthread: true` makes a kernel thread (utrace refuses it with -EPERM).
+   * `may_end_stopped: true` says the task may legitimately be left in a stop when the run
+   * ends (a job-control stop, such as the group stop `ptrace_attach`'s SIGSTOP starts, or a
+   * tracing stop): the run then ends `ok` rather than `deadlock` when no thread but such
+   * stopped tasks is left. Without it, a task left stopped is a `deadlock`.
    */
-  spawn(comm: string, program: readonly ProgramEvent[], options: { kthread?: boolean } = {}): task_struct {
+  spawn(comm: string, program: readonly ProgramEvent[], options: { kthread?: boolean; may_end_stopped?: boolean } = {}): task_struct {
     this.#assertSetup('spawn');
     if (typeof comm !== 'string' || !isArray(program)) {
       throw new UtraceUsageError('spawn-arguments', 'Kernel.spawn(comm, program): comm is a string and program an array of events (sys, exec, clone, raise, wait, exit)');
@@ -170,9 +197,14 @@ export class Kernel {
     if (typeof options !== 'object' || options === null) {
       throw new UtraceUsageError('spawn-arguments', `Kernel.spawn(comm, program, options): options must be an object such as { kthread: true }, or left out; got ${describeArg(options)}`);
     }
-    const { kthread } = readFields(options, ['kthread'], 'Kernel.spawn', 'spawn-arguments');
+    const { kthread, may_end_stopped } = readFields(options, ['kthread', 'may_end_stopped'], 'Kernel.spawn', 'spawn-arguments');
+    if (may_end_stopped !== undefined && typeof may_end_stopped !== 'boolean') {
+      throw new UtraceUsageError('spawn-arguments', `Kernel.spawn(comm, program, options): may_end_stopped is true or false; got ${describeArg(may_end_stopped)}`);
+    }
     const events = checkProgram(program, 'Kernel.spawn');
-    return this.createTask(comm, events, null, kthread === true, true) as unknown as task_struct;
+    const task = this.createTask(comm, events, null, kthread === true, true);
+    if (may_end_stopped === true) this.mayEndStopped.add(task);
+    return task as unknown as task_struct;
   }
 
   /** @internal */
@@ -204,10 +236,12 @@ export class Kernel {
     }
     const thread = new TracerThread(this.threads.length, name, fn);
     this.threads.push(thread);
+    this.#tracers.push(thread);
     return {
       name,
       interrupt: () => {
         thread.signalPending = true;
+        this.progressMark++;
         if (this.tracing) this.log(`signal sent to tracer ${name}`);
       },
     };
@@ -222,6 +256,7 @@ export class Kernel {
     if (typeof label !== 'string') {
       throw new UtraceUsageError('kmalloc-arguments', `Kernel.kmalloc(label, value): label is a string naming the data in messages; got ${describeArg(label)}`);
     }
+    this.progressMark++;
     const box = new KBox<T>(this, label, value);
     this.allocations.push(box as KBox<unknown>);
     return box;
@@ -234,6 +269,7 @@ export class Kernel {
     if (!isInstance(box, KBox) || box.kernel !== this) {
       throw new UtraceUsageError('kfree-argument', 'kfree: pass a KBox made by kmalloc of this kernel');
     }
+    this.progressMark++;
     const at = this.stepRef(`kfree(${box.label})`);
     if (!box.markFreed(at)) {
       this.fail('use-after-free', `tracer data "${box.label}" freed twice`, [box.freedAt!]);
@@ -276,6 +312,7 @@ export class Kernel {
 
   /** @internal */
   newEngineId(): number {
+    this.progressMark++;
     return this.#nextEngine++;
   }
 
@@ -312,10 +349,37 @@ export class Kernel {
    * run's failure if nothing else fails.
    * @internal
    */
-  oops(message: string): void {
-    const entry: Failure = { check: 'oops', message, step: this.stepIndex, thread: this.current?.id ?? -1, related: [] };
+  oops(message: string, check: CheckName = 'oops'): void {
+    const entry: Failure = { check, message, step: this.stepIndex, thread: this.current?.id ?? -1, related: [] };
     this.oopses.push(entry);
-    if (this.tracing) this.log(`oops: ${message}`);
+    this.progressMark++;
+    if (this.tracing) this.log(`${check}: ${message}`);
+  }
+
+  /**
+   * Adds an end-of-run property: `check(kernel)` is called once the run has ended with no
+   * other failure (every thread done, or only tasks left stopped that may end so); when it
+   * returns false or throws, the run fails with check `property` naming it. Scenarios list
+   * them in their `properties` field.
+   * @param name - what the property says, shown in the failure (`'no engine left attached'`).
+   * @param check - reads the kernel (or the scenario's own data) and returns whether it holds.
+   * @throws `UtraceUsageError` (rule `property-arguments`) when `name` is not a string or
+   * `check` not a function, or when called after `run()`.
+   * @example
+   * ```ts
+   * import { Kernel, RoundRobinScheduler, sys } from 'utrace';
+   * const kernel = new Kernel();
+   * const task = kernel.spawn('worker', [sys(0)]);
+   * kernel.property('the worker exited', () => task.exit_state !== 0);
+   * console.log((await kernel.run(new RoundRobinScheduler())).status); // 'ok'
+   * ```
+   */
+  property(name: string, check: (kernel: Kernel) => boolean): void {
+    this.#assertSetup('property');
+    if (typeof name !== 'string' || typeof check !== 'function') {
+      throw new UtraceUsageError('property-arguments', `Kernel.property(name, check): name is a string and check a function (kernel) => boolean; got ${describeArg(name)} and ${describeArg(check)}`);
+    }
+    this.#properties.push({ name, check });
   }
 
   /**
@@ -326,12 +390,14 @@ export class Kernel {
    * @internal
    */
   useEngine(handle: EngineHandle, call: string): EngineRecord {
+    this.progressMark++;
     if (handle.revokedBy !== null) {
       throw new UtraceUsageError(
         'stale-handle',
         `${call}: this engine handle was revoked when ${handle.revokedBy} moved the engine to another state; use the handle that call returned (result.engine)`,
       );
     }
+    if (this.#loop !== undefined) this.preemptPoint(handle.record.task);
     const e = handle.record;
     if (e.freedAt !== null) {
       this.fail('use-after-free', `${call} used ${e.name} after it was freed`, [e.freedAt, ...(e.detachedAt ? [e.detachedAt] : [])]);
@@ -383,6 +449,10 @@ export class Kernel {
     if (t !== null && t.rcuDepth > 0) {
       this.fail('might_sleep', `${call} blocks, but it was called inside an RCU read-side section: nothing may sleep there`);
     }
+    const spin = t?.held.find((l) => !l.sleeping);
+    if (spin !== undefined) {
+      this.fail('might_sleep', `${call} sleeps, but ${t!.name} holds spinlock ${spin.name}: nothing may sleep under a spinlock; drop it first, or use a mutex`);
+    }
     if (!(t instanceof TracerThread)) {
       throw new UtraceUsageError(
         'blocking-outside-tracer',
@@ -418,11 +488,13 @@ export class Kernel {
     this.#ran = true;
     const maxSteps = options.maxSteps ?? 100_000;
     const schedule: number[] = [];
-    let preemptions = 0;
     const preemptionSteps: number[] = [];
-    let previous = -1;
     let userError: unknown;
     let stalled: TracerThread | undefined;
+    // Tracer threads waiting for others after a yield, and the steps since the last one that
+    // changed anything (every one a poll: schedule() returned, nothing changed, schedule()).
+    let yielders = 0;
+    let idleRun = 0;
     setRunningKernel(this);
     let finished = false;
     const watchdog = setImmediate(() => {
@@ -436,6 +508,8 @@ export class Kernel {
     try {
       const runnable = new RunnableSet(this.threads);
       this.#runnable = runnable;
+      const loop: RunLoop = { scheduler, pick: pick as Scheduler['pick'], schedule, preemptionSteps, previous: -1, maxSteps, runnable, nested: 0, inside: false };
+      this.#loop = loop;
       let stepped: SimThread | undefined;
       while (this.failure === undefined) {
         const n = runnable.update(stepped);
@@ -446,30 +520,35 @@ export class Kernel {
         }
         if (this.stepIndex >= maxSteps) {
           this.current = null;
-          this.#record('step-limit', `the run did not end within ${maxSteps} steps; raise maxSteps or look for a livelock`);
+          this.#endAtLimit(maxSteps, idleRun, schedule);
           break;
         }
-        const ids = runnable.ids;
-        const point = { step: this.stepIndex, runnable: ids, previous };
-        const chosen: unknown = (pick as Scheduler['pick']).call(scheduler, point);
-        if (typeof chosen !== 'number' || !runnable.has(chosen)) {
-          throw new UtraceUsageError('scheduler', `scheduler picked thread ${describeArg(chosen)}, which cannot run at step ${this.stepIndex} (runnable: ${ids.join(', ')})`);
-        }
-        if (previous !== -1 && chosen !== previous && runnable.has(previous)) {
-          preemptions++;
-          preemptionSteps.push(this.stepIndex);
-        }
-        schedule.push(chosen);
-        previous = chosen;
+        const ids = yielders > 0 ? this.#fairOffer(runnable) : runnable.ids;
+        const chosen = this.#pick(loop, ids, ids === runnable.ids);
         const thread = this.threads[chosen]!;
         stepped = thread;
         this.current = thread;
+        const fromYield = thread instanceof TracerThread && thread.inYield;
+        const mark = this.progressMark;
+        if (yielders > 0) yielders = this.#stepped(chosen);
+        loop.nested = 0;
         try {
           const pending = thread.step();
           if (pending !== undefined) await pending;
         } catch (e) {
           if (!(e instanceof KernelPanic)) throw e;
         }
+        if (thread instanceof TracerThread && thread.inYield && !thread.done) {
+          // schedule() is a yield: the threads runnable now go first (fair scheduling).
+          const others = new Set<number>();
+          for (const id of runnable.ids) if (id !== chosen) others.add(id);
+          // Those that became runnable by this step are seen at the next update; a yield
+          // waits only for threads already runnable, which is what keeps a search finite.
+          thread.yieldWait = others.size > 0 ? others : null;
+          if (others.size > 0) yielders++;
+        }
+        if (loop.nested > 0) yielders = this.#stepped(-1);
+        idleRun = fromYield && thread instanceof TracerThread && thread.inYield && this.progressMark === mark && loop.nested === 0 ? idleRun + 1 : 0;
         if (stalled !== undefined) {
           throw new UtraceUsageError(
             'tracer-awaited-foreign-promise',
@@ -487,7 +566,9 @@ export class Kernel {
       if (this.tracerError !== undefined) throw userError;
       if (this.failure === undefined) this.#checkLeaks();
       if (this.failure === undefined && this.oopses.length > 0) this.failure = this.oopses[0];
+      if (this.failure === undefined) this.#checkProperties();
     } finally {
+      this.#loop = undefined;
       finished = true;
       clearImmediate(watchdog);
       setRunningKernel(null);
@@ -497,7 +578,7 @@ export class Kernel {
       status: this.failure === undefined ? 'ok' : 'failed',
       failure: this.failure,
       schedule,
-      preemptions,
+      preemptions: preemptionSteps.length,
       preemptionSteps,
       // A copy: calls made after the run (set-up helpers, a stray log) must not change an outcome.
       trace: this.trace.slice(),
@@ -505,16 +586,168 @@ export class Kernel {
     };
   }
 
+  /** Asks the scheduler for the thread of the next step among `ids`, and records the choice. */
+  #pick(loop: RunLoop, ids: readonly number[], all: boolean): number {
+    const point = { step: this.stepIndex, runnable: ids, previous: loop.previous };
+    const chosen: unknown = loop.pick.call(loop.scheduler, point);
+    // Membership in O(1) when every runnable thread is offered (the common case).
+    const offered = (id: number): boolean => (all ? loop.runnable.has(id) : ids.includes(id));
+    if (typeof chosen !== 'number' || !offered(chosen)) {
+      throw new UtraceUsageError('scheduler', `scheduler picked thread ${describeArg(chosen)}, which cannot run at step ${this.stepIndex} (runnable: ${ids.join(', ')})`);
+    }
+    if (loop.previous !== -1 && chosen !== loop.previous && offered(loop.previous)) loop.preemptionSteps.push(this.stepIndex);
+    loop.schedule.push(chosen);
+    loop.previous = chosen;
+    return chosen;
+  }
+
+  /**
+   * A preemption point inside a tracer thread's synchronous code: at a utrace call on an
+   * engine of `task` (before the call has any effect), or at an access to tracer data
+   * (`task` null). The tracer's step ends here; the scheduler may run steps of the task and
+   * kernel threads that could touch what the call touches (the engine's task, `rcu_gp`,
+   * `init`; for tracer data, every task), one at a time, before the tracer goes on. Other
+   * tracer threads are async and cannot run inside a call: they interleave only where a
+   * tracer awaits. The point is offered only when such a thread can run, so a call nobody
+   * can race with costs nothing; taking it is a preemption like any other.
+   * @internal
+   */
+  preemptPoint(task: Task | null): void {
+    const loop = this.#loop;
+    const me = this.current;
+    if (loop === undefined || !this.preempt_calls || !(me instanceof TracerThread) || this.callback !== null || loop.inside || this.failure !== undefined) return;
+    loop.inside = true;
+    try {
+      for (;;) {
+        if (this.stepIndex + 1 >= loop.maxSteps) return;
+        loop.runnable.update(undefined);
+        const ids: number[] = [];
+        for (const id of loop.runnable.ids) {
+          const t = this.threads[id]!;
+          if (!(t instanceof GeneratorThread)) continue;
+          if (task === null || t.kind === 'kernel' || t === (task as Task).thread) ids.push(id);
+        }
+        if (ids.length === 0) return;
+        let at = 0;
+        while (at < ids.length && ids[at]! < me.id) at++;
+        ids.splice(at, 0, me.id);
+        this.stepIndex++;
+        const chosen = this.#pick(loop, ids, false);
+        if (chosen === me.id) return;
+        loop.nested++;
+        const thread = this.threads[chosen]! as GeneratorThread;
+        this.current = thread;
+        try {
+          thread.step();
+        } catch (e) {
+          if (!(e instanceof KernelPanic)) throw e;
+        } finally {
+          this.current = me;
+        }
+        this.#stepped(chosen);
+        loop.runnable.update(thread);
+        if (this.failure !== undefined) throw new KernelPanic('the run failed while the tracer was preempted');
+      }
+    } finally {
+      loop.inside = false;
+    }
+  }
+
+  /**
+   * The threads a scheduler is offered: the runnable ones, less each tracer thread that yielded
+   * (`schedule()`) while others it waits for can still run (CHESS's fair scheduling). Never
+   * empty when some thread is runnable.
+   */
+  #fairOffer(runnable: RunnableSet): number[] {
+    const ids = runnable.ids;
+    const out: number[] = [];
+    for (const id of ids) {
+      const t = this.threads[id];
+      if (t instanceof TracerThread && t.yieldWait !== null) {
+        for (const w of t.yieldWait) if (!runnable.has(w)) t.yieldWait.delete(w);
+        if (t.yieldWait.size > 0) continue;
+        t.yieldWait = null;
+      }
+      out.push(id);
+    }
+    return out.length > 0 ? out : ids;
+  }
+
+  /** Thread `id` takes a step: no yielder waits for it any more. Returns the yielders still waiting. */
+  #stepped(id: number): number {
+    let n = 0;
+    for (const t of this.#tracers) {
+      if (t.yieldWait === null) continue;
+      t.yieldWait.delete(id);
+      if (t.yieldWait.size === 0) t.yieldWait = null;
+      else n++;
+    }
+    return n;
+  }
+
+  /**
+   * The run reached `maxSteps`: a livelock when the last steps were all polls that changed
+   * nothing, round after round (the cycle is the last round), else a `step-limit`.
+   */
+  #endAtLimit(maxSteps: number, idleRun: number, schedule: readonly number[]): void {
+    const cycle: number[] = [];
+    for (let i = schedule.length - 1; i >= 0 && i >= schedule.length - idleRun; i--) {
+      if (cycle.includes(schedule[i]!)) break;
+      cycle.unshift(schedule[i]!);
+    }
+    if (idleRun < 2 || idleRun < 2 * cycle.length) {
+      this.#record('step-limit', `the run did not end within ${maxSteps} steps, and it was still changing kernel state (not a livelock); raise maxSteps, or look for a loop that never ends`);
+      return;
+    }
+    const first = schedule.length - cycle.length;
+    const related = cycle.map((id, i) => ({ step: first + i, thread: id, what: `${this.threads[id]!.name}: schedule() returned, nothing changed, schedule() again` }));
+    const pollers = cycle.map((id) => this.threads[id]!.name).join(', ');
+    const others = this.threads.filter((t) => !t.done && t.kind !== 'kernel' && !cycle.includes(t.id));
+    const blocked = others.length === 0 ? 'no other thread is left' : others.map((t) => `${t.name} waits for ${t.waiting()}`).join('; ');
+    this.#record(
+      'livelock',
+      `the run did not end within ${maxSteps} steps, and it is a livelock: ${pollers} polled for the last ${idleRun} steps and nothing changed: each round is schedule() returning and being called again with no kernel state written, so what the loop waits for can never happen (${blocked}); the cycle is one round of ${cycle.length} step(s)`,
+      related,
+    );
+  }
+
   #record(check: CheckName, message: string, related: readonly StepRef[] = []): void {
+    // An oops came first: it is the run's failure, whatever the end of the run shows.
+    if (this.oopses.length > 0) this.failure ??= this.oopses[0];
     this.failure ??= { check, message, step: this.stepIndex, thread: -1, related };
     if (this.tracing) this.log(`${check}: ${message}`);
   }
 
   #checkDeadlock(): void {
-    const stuck = this.threads.filter((t) => !t.done && t.kind !== 'kernel');
+    const stuck = this.threads.filter((t) => !t.done && t.kind !== 'kernel' && !this.#leftStopped(t));
     if (stuck.length === 0) return;
     const who = stuck.map((t) => `${t.name} waits for ${t.waiting()}`).join('; ');
     this.#record('deadlock', `no thread can run: ${who}`);
+  }
+
+  /** The user's end-of-run properties, in the order given; the first that fails is the failure. */
+  #checkProperties(): void {
+    for (const { name, check } of this.#properties) {
+      let holds: unknown;
+      try {
+        holds = check(this);
+      } catch (e) {
+        if (e instanceof KernelPanic) return;
+        this.#record('property', `end-of-run property "${name}" threw: ${thrownMessage(e)}`);
+        return;
+      }
+      if (holds !== true) {
+        this.#record('property', `end-of-run property "${name}" does not hold (it returned ${describeArg(holds)})`);
+        return;
+      }
+    }
+  }
+
+  /** A task thread spawned with `may_end_stopped`, in a job-control or tracing stop. */
+  #leftStopped(t: SimThread): boolean {
+    if (t.kind !== 'task' || this.mayEndStopped.size === 0) return false;
+    for (const task of this.mayEndStopped) if (task.thread === t) return task.stoppedOrTraced && task.exit_state === 0;
+    return false;
   }
 
   #checkLeaks(): void {
@@ -538,6 +771,21 @@ export class Kernel {
   #assertSetup(call: string): void {
     if (this.#ran) throw new UtraceUsageError('setup-before-run', `Kernel.${call}: make tasks and tracer threads before run()`);
   }
+}
+
+/** The state of a run in progress, shared by the run loop and the preemption points inside tracer calls. */
+interface RunLoop {
+  readonly scheduler: Scheduler;
+  readonly pick: Scheduler['pick'];
+  readonly schedule: number[];
+  readonly preemptionSteps: number[];
+  previous: number;
+  readonly maxSteps: number;
+  readonly runnable: RunnableSet;
+  /** Steps other threads took inside the current tracer step's calls. */
+  nested: number;
+  /** A preemption point is being served (no point inside another). */
+  inside: boolean;
 }
 
 /**

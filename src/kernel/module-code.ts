@@ -54,3 +54,58 @@ export function callModuleCode(
     kernel.callback = saved;
   }
 }
+
+/**
+ * The type of {@link preempt}: what a `preemptible` callback yields, and nothing else.
+ * @public
+ * @category Kernel simulation
+ */
+export interface preempt_token {
+  /** Tells the token apart from any other value a generator could yield. */
+  readonly kind: 'preempt';
+}
+
+/**
+ * What a `preemptible` callback yields where it may be preempted: `yield preempt`.
+ * @example
+ * ```ts
+ * import { preempt } from 'utrace';
+ * console.log(preempt.kind); // 'preempt'
+ * ```
+ * @public
+ * @category Kernel simulation
+ */
+export const preempt: preempt_token = Object.freeze({ kind: 'preempt' as const });
+
+/** The generator function behind each callback made by `preemptible`. @internal */
+export const preemptibleBodies = new WeakMap<object, (...a: unknown[]) => Generator<unknown, unknown, void>>();
+
+/**
+ * Runs a `preemptible` callback body as code of `engine`'s module, one piece per step: each
+ * `yield preempt` is a scheduling point of the task's thread. Every piece is checked as
+ * module code (loaded module, callback context, an exception is an oops).
+ * @returns what the body returned, or {@link OOPSED}.
+ * @internal
+ */
+export function* callModuleGenerator(
+  kernel: Kernel,
+  engine: EngineRecord,
+  name: string,
+  body: (...a: unknown[]) => Generator<unknown, unknown, void>,
+  args: readonly unknown[],
+): Generator<undefined, unknown, void> {
+  const it = callModuleCode(kernel, engine, name, body, args) as Generator<unknown, unknown, void> | typeof OOPSED;
+  if (it === OOPSED) return OOPSED;
+  const next = (): IteratorResult<unknown, unknown> => it.next();
+  for (;;) {
+    const r = callModuleCode(kernel, engine, name, next, NO_ARGS) as IteratorResult<unknown, unknown> | typeof OOPSED;
+    if (r === OOPSED) return OOPSED;
+    if (r.done === true) return r.value;
+    if (r.value !== preempt) {
+      kernel.oops(`${name} of ${engine.name} yielded something other than preempt: a preemptible callback yields only preempt, and returns its action`);
+      return OOPSED;
+    }
+    if (kernel.tracing) kernel.log(`${name} of ${engine.name} may be preempted (yield preempt)`);
+    yield;
+  }
+}

@@ -19,7 +19,7 @@ import {
 } from '../constants/resume-actions.js';
 import { DETACHED_OPS, ENGINE_STOP, EngineHandle, type EngineRecord } from './engine.js';
 import type { Kernel } from './kernel.js';
-import { callModuleCode, OOPSED } from './module-code.js';
+import { callModuleCode, callModuleGenerator, preemptibleBodies, OOPSED } from './module-code.js';
 import {
   clear_engine_wants_stop,
   mark_engine_wants_stop,
@@ -170,7 +170,9 @@ export function* invoke(
   if (typeof fn !== 'function') {
     kernel.oops(`${engine.name} asked for the event of ${name} but its ops have no ${name}`);
   } else {
-    const value = callModuleCode(kernel, engine, name, fn, args(handle));
+    // A callback made by preemptible() runs piece by piece, preemptible at each `yield preempt`.
+    const body = preemptibleBodies.get(fn);
+    const value = body === undefined ? callModuleCode(kernel, engine, name, fn, args(handle)) : yield* callModuleGenerator(kernel, engine, name, body, args(handle));
     if (value !== OOPSED) {
       const problem = illegalReturn(name, value);
       if (problem !== null) {

@@ -35,6 +35,10 @@ export abstract class SimThread implements ThreadInfo {
   done = false;
   /** RCU read-side sections this thread has open. */
   rcuDepth = 0;
+  /** Mutexes and spinlocks this thread holds, in the order taken. */
+  readonly held: { readonly name: string; readonly sleeping: boolean }[] = [];
+  /** The lock this thread waits for, for the deadlock cycle. */
+  waitingOn: { readonly name: string; owner: SimThread | null } | null = null;
 
   constructor(
     readonly id: number,
@@ -87,7 +91,15 @@ export class GeneratorThread extends SimThread {
 
   step(): void {
     this.#gen ??= this.body();
-    const r = this.#gen.next();
+    let r: IteratorResult<Wait | undefined, void>;
+    try {
+      r = this.#gen.next();
+    } catch (e) {
+      // A failed check or a BUG_ON unwound the thread: it is over.
+      this.done = true;
+      this.#wait = undefined;
+      throw e;
+    }
     if (r.done) {
       this.done = true;
       this.#wait = undefined;
@@ -122,6 +134,13 @@ export class TracerThread extends SimThread {
   signalPending = false;
   /** Whether the user's code threw (or its promise rejected) with anything but a kernel panic. */
   failed = false;
+  /** The thread is parked in `schedule()` (a yield), not in a wait that can be false. */
+  inYield = false;
+  /**
+   * Fair scheduling (CHESS): the threads that were runnable when this thread last yielded and
+   * have not stepped since. While one of them can run, this thread is not offered.
+   */
+  yieldWait: Set<number> | null = null;
   /** What the user's code threw when {@link TracerThread.failed}: any value, `undefined` included. */
   error: unknown = undefined;
 
@@ -163,6 +182,8 @@ export class TracerThread extends SimThread {
         const resume = this.#resume;
         this.#resume = undefined;
         this.#wait = undefined;
+        this.inYield = false;
+        this.yieldWait = null;
         resume!();
       }
     });
@@ -172,7 +193,7 @@ export class TracerThread extends SimThread {
    * Gives the CPU up until `wait.until()` holds (or a signal arrives, when interruptible).
    * Resolves when the scheduler runs this thread again.
    */
-  block(wait: Wait, interruptible: boolean): Promise<void> {
+  block(wait: Wait, interruptible: boolean, isYield = false): Promise<void> {
     if (this.#resume !== undefined) {
       throw new UtraceUsageError(
         'one-blocking-call-at-a-time',
@@ -181,6 +202,7 @@ export class TracerThread extends SimThread {
     }
     this.#wait = wait;
     this.#interruptible = interruptible;
+    this.inYield = isYield;
     return new Promise<void>((resume) => {
       this.#resume = resume;
       this.#giveUp();
@@ -199,6 +221,7 @@ export class TracerThread extends SimThread {
   #finish(threw: boolean, error: unknown): void {
     this.done = true;
     this.#wait = undefined;
+    this.inYield = false;
     if (threw && !(error instanceof KernelPanic)) {
       this.failed = true;
       this.error = error;

@@ -131,6 +131,7 @@ export function scenarioExecute(scenario: Scenario, options: ScenarioExecuteOpti
     } catch (e) {
       throw new ScenarioBuildError(scenario.name, e);
     }
+    for (const [name, check] of Object.entries(scenario.properties ?? {})) kernel.property(name, check);
     if (trace) markSetUp(kernel);
     const recorder = new RecordingScheduler(scheduler);
     try {

@@ -51,6 +51,13 @@ export interface ScenarioSpec {
    * `MAX_SCHEDULE_STEPS` (10,000,000); default the kernel's (100000).
    */
   readonly maxSteps?: number;
+  /**
+   * End-of-run properties, by what they say: each is called with the kernel once a run has
+   * ended with no other failure, and a run where one returns anything but `true` (or throws)
+   * fails with check `property` naming it (see `Kernel.property`). The functions read what
+   * `build` made (tasks, tracer data); like `build`, they keep no state between runs.
+   */
+  readonly properties?: Readonly<Record<string, (kernel: Kernel) => boolean>>;
 }
 
 declare const scenarioBrand: unique symbol;
@@ -108,7 +115,7 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
   };
   if (typeof spec !== 'object' || spec === null) fail('pass an object { name, description, expect, build }');
   // Read every field once: what is checked is what is kept (no getter answers twice).
-  spec = readFields(spec, ['name', 'description', 'expect', 'build', 'kernel', 'maxSteps'], 'defineScenario', 'scenario', 'spec') as unknown as ScenarioSpec;
+  spec = readFields(spec, ['name', 'description', 'expect', 'build', 'kernel', 'maxSteps', 'properties'], 'defineScenario', 'scenario', 'spec') as unknown as ScenarioSpec;
   for (const key of Object.keys(spec)) if ((spec as unknown as Record<string, unknown>)[key] === undefined) delete (spec as unknown as Record<string, unknown>)[key];
   if (typeof spec.name !== 'string' || !NAME.test(spec.name)) {
     fail(`name must be kebab case (lower-case letters, digits, single dashes), got ${JSON.stringify(spec.name)}`);
@@ -122,6 +129,15 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
   if (typeof spec.build !== 'function') fail(`scenario ${spec.name}: build must be a function (kernel) => void`);
   const stepsProblem = maxStepsProblem(spec.maxSteps);
   if (stepsProblem !== undefined) fail(`scenario ${spec.name}: ${stepsProblem}`);
+  if (spec.properties !== undefined) {
+    if (typeof spec.properties !== 'object' || spec.properties === null) fail(`scenario ${spec.name}: properties must be an object { 'what it says': (kernel) => boolean }`);
+    const props: Record<string, (kernel: Kernel) => boolean> = {};
+    for (const [key, value] of Object.entries(spec.properties)) {
+      if (typeof value !== 'function') fail(`scenario ${spec.name}: property ${JSON.stringify(key)} must be a function (kernel) => boolean`);
+      props[key] = value;
+    }
+    (spec as { properties?: unknown }).properties = Object.freeze(props);
+  }
   const scenario = { ...spec };
   Object.defineProperty(scenario, SCENARIO, { value: true });
   return Object.freeze(scenario) as Scenario;

@@ -22,7 +22,12 @@ export type CheckName =
   | 'leak'
   | 'deadlock'
   | 'oops'
-  | 'step-limit';
+  | 'step-limit'
+  | 'livelock'
+  | 'WARN_ON'
+  | 'BUG_ON'
+  | 'property'
+  | 'lockdep';
 
 /**
  * One step of an execution that a failure points back to.
