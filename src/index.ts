@@ -29,6 +29,9 @@ export {
   type consistent_ops,
   type data_of_ops,
   type lookup_flags,
+  type dataless_lookup_flags,
+  type attach_data,
+  type attached_data,
 } from './api/utrace_attach_task.js';
 export { find_get_pid } from './api/pid.js';
 export { utrace_engine_get, utrace_engine_put } from './api/utrace_engine_refs.js';

@@ -108,3 +108,15 @@ export type signal_return = utrace_resume_action_t | combined_return<utrace_resu
  * @category Lifecycle types
  */
 export type death_return = utrace_resume_actions['DETACH'] | utrace_resume_actions['RESUME'];
+
+/**
+ * The `action` a callback is given: the resume action chosen by the engines called before it
+ * (and for `report_syscall_entry` and `report_signal`, the syscall or signal action so far).
+ * Returning it unchanged is legal (ptrace's `report_signal` does), and the detach inference
+ * reads it as a value that may be `UTRACE_DETACH`: ops that return it are may-detach.
+ * @public
+ * @category Lifecycle types
+ */
+export type incoming_action<K extends 'resume' | 'syscall' | 'signal' = 'resume'> = K extends 'syscall' | 'signal'
+  ? combined_return<utrace_resume_action_t, K>
+  : utrace_resume_action_t;

@@ -48,8 +48,12 @@ export type engine_state = 'attached' | 'events-cleared' | 'detached' | 'rcu-onl
  * @category Lifecycle types
  */
 export interface utrace_engine<in out S extends engine_state = engine_state, D = unknown, O = unknown> {
-  /** The ops given at attach (made by `defineOps`). */
-  readonly ops: O;
+  /**
+   * The ops given at attach (made by `defineOps`). Typed so that it compares with any ops
+   * table (`engine.ops === other_ops`, as `engine->ops == &ptrace_utrace_ops` does), whatever
+   * that table's claim: see {@link comparable_ops}.
+   */
+  readonly ops: O | comparable_ops;
   /** The tracer's private data given at attach. */
   readonly data: D;
   /** The event mask set with `utrace_set_events` (`engine->flags`, without ENGINE_STOP). */
@@ -57,6 +61,15 @@ export interface utrace_engine<in out S extends engine_state = engine_state, D =
   /** Phantom lifecycle state; exists only in the type. */
   readonly [engineState]: S;
 }
+
+/**
+ * The type an engine's `ops` adds to its own so that it compares with every ops table: ops
+ * whose claim is `never` (no value has it), which every other ops type accepts. It carries no
+ * claim of its own: passed back to an attach, the ops' own claim still decides the state.
+ * @public
+ * @category Lifecycle types
+ */
+export type comparable_ops = defined_ops<any, never, any>;
 
 /**
  * Any engine handle, in any state.

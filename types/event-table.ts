@@ -9,7 +9,7 @@
  * `utrace_report_<event>` with its call site in the task's program.
  * @packageDocumentation
  */
-import type { death_return, resume_return, signal_return, syscall_entry_return } from './actions.js';
+import type { death_return, incoming_action, resume_return, signal_return, syscall_entry_return } from './actions.js';
 import type { utrace_event_name } from './events.js';
 import type { callback_engine } from './ops.js';
 import type { exit_code_cell, jctl_type, k_sigaction, linux_binfmt, linux_binprm, pt_regs, siginfo_t, task_struct } from './task.js';
@@ -40,7 +40,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, event: number): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, event: number): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };
@@ -51,7 +51,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, regs: pt_regs, info: siginfo_t, orig_ka: k_sigaction | null, return_ka: k_sigaction): signal_return;
+    callback(action: incoming_action<'signal'>, engine: callback_engine<D>, regs: pt_regs, info: siginfo_t, orig_ka: k_sigaction | null, return_ka: k_sigaction): signal_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action, or utrace_signal_return(signal action, resume action)';
   };
@@ -62,7 +62,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, clone_flags: number, child: task_struct): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, clone_flags: number, child: task_struct): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };
@@ -73,7 +73,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, type: jctl_type, notify: number): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, type: jctl_type, notify: number): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };
@@ -84,7 +84,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };
@@ -95,7 +95,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, regs: pt_regs): syscall_entry_return;
+    callback(action: incoming_action<'syscall'>, engine: callback_engine<D>, regs: pt_regs): syscall_entry_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action, or utrace_syscall_return(syscall action, resume action)';
   };
@@ -106,7 +106,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, regs: pt_regs): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, regs: pt_regs): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };
@@ -117,7 +117,7 @@ export interface utrace_callback_table<D = unknown> {
     /** How the callback stands to `UTRACE_DETACH`. */
     readonly detach: 'may';
     /** The signature. */
-    callback(action: number, engine: callback_engine<D>, orig_code: number, code: exit_code_cell): resume_return;
+    callback(action: incoming_action, engine: callback_engine<D>, orig_code: number, code: exit_code_cell): resume_return;
     /** What it may return, in words. */
     readonly returns: 'a resume action (UTRACE_STOP .. UTRACE_DETACH)';
   };

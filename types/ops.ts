@@ -3,7 +3,7 @@
  * (SPEC rule 4).
  * @packageDocumentation
  */
-import type { combined_return, utrace_resume_action_t } from './actions.js';
+import type { combined_return, incoming_action, utrace_resume_action_t } from './actions.js';
 import type { detaching_callbacks, utrace_engine } from './engine.js';
 import type { engine_callbacks, utrace_callback_name, utrace_callback_table } from './event-table.js';
 import type { module_struct, percpu_counters } from './module.js';
@@ -260,10 +260,10 @@ export type any_return = utrace_resume_action_t | (number & {}) | {} | null | un
  */
 export interface ops_shape {
   /** `report_quiesce`, as `defineOps` infers it. */
-  report_quiesce?(action: number, engine: callback_engine<unknown>, event: number): any_return;
+  report_quiesce?(action: incoming_action, engine: callback_engine<unknown>, event: number): any_return;
   /** `report_signal`, as `defineOps` infers it. */
   report_signal?(
-    action: number,
+    action: incoming_action<'signal'>,
     engine: callback_engine<unknown>,
     regs: pt_regs,
     info: siginfo_t,
@@ -271,17 +271,17 @@ export interface ops_shape {
     return_ka: k_sigaction,
   ): any_return;
   /** `report_clone`, as `defineOps` infers it. */
-  report_clone?(action: number, engine: callback_engine<unknown>, clone_flags: number, child: task_struct): any_return;
+  report_clone?(action: incoming_action, engine: callback_engine<unknown>, clone_flags: number, child: task_struct): any_return;
   /** `report_jctl`, as `defineOps` infers it. */
-  report_jctl?(action: number, engine: callback_engine<unknown>, type: jctl_type, notify: number): any_return;
+  report_jctl?(action: incoming_action, engine: callback_engine<unknown>, type: jctl_type, notify: number): any_return;
   /** `report_exec`, as `defineOps` infers it. */
-  report_exec?(action: number, engine: callback_engine<unknown>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): any_return;
+  report_exec?(action: incoming_action, engine: callback_engine<unknown>, fmt: linux_binfmt, bprm: linux_binprm, regs: pt_regs): any_return;
   /** `report_syscall_entry`, as `defineOps` infers it. */
-  report_syscall_entry?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  report_syscall_entry?(action: incoming_action<'syscall'>, engine: callback_engine<unknown>, regs: pt_regs): any_return;
   /** `report_syscall_exit`, as `defineOps` infers it. */
-  report_syscall_exit?(action: number, engine: callback_engine<unknown>, regs: pt_regs): any_return;
+  report_syscall_exit?(action: incoming_action, engine: callback_engine<unknown>, regs: pt_regs): any_return;
   /** `report_exit`, as `defineOps` infers it. */
-  report_exit?(action: number, engine: callback_engine<unknown>, orig_code: number, code: exit_code_cell): any_return;
+  report_exit?(action: incoming_action, engine: callback_engine<unknown>, orig_code: number, code: exit_code_cell): any_return;
   /** `report_death`, as `defineOps` infers it. */
   report_death?(engine: callback_engine<unknown>, group_dead: boolean, signal: number): any_return;
   /** `report_reap`, as `defineOps` infers it. */

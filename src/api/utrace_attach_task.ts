@@ -71,6 +71,35 @@ export type consistent_ops<O> = [claim_of<O>] extends ['never-detaches']
 export type data_of_ops<O> = O extends defined_ops<infer D, detach_claim> ? D : never;
 
 /**
+ * The flags of a lookup that ignores its data argument (no `UTRACE_ATTACH_CREATE`, no
+ * `UTRACE_ATTACH_MATCH_DATA`), as literal values.
+ * @public
+ * @category Kernel calls
+ */
+export type dataless_lookup_flags = Exclude<lookup_flags, 0x2 | 0x3 | 0x6 | 0x7 | 0xa | 0xb | 0xe | 0xf | 0x22 | 0x23 | 0x26 | 0x27 | 0x2a | 0x2b | 0x2e | 0x2f>;
+
+/**
+ * The data an attach with flags `F` takes for ops `O`: the ops' data type, or also `null` for a
+ * lookup that does not match on data (the kernel ignores the argument then, and callers pass
+ * `NULL`).
+ * @public
+ * @category Kernel calls
+ */
+export type attach_data<O, F extends number> = [F] extends [dataless_lookup_flags] ? data_of_ops<O> | null : data_of_ops<O>;
+
+/**
+ * The data type of the engine an attach with flags `F`, ops `O` and data `D` gives: `D` for a
+ * CREATE or a lookup on data; the ops' data type for a lookup that ignores its data argument
+ * (the engine found was made with these ops, so with data of their type), unless the ops'
+ * callbacks read `unknown`.
+ * @public
+ * @category Kernel calls
+ */
+export type attached_data<O, D, F extends number> = [F] extends [dataless_lookup_flags]
+  ? unknown extends data_of_ops<O> ? D : data_of_ops<O>
+  : D;
+
+/**
  * What an attach returns for ops `O`, data `D` and flags `F`: the engine (rcu-only when a
  * CREATE attach of may-detach ops), or an error value. A union of ops gives a union of engines.
  * @public
@@ -122,7 +151,9 @@ function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call
  * @param flags - `UTRACE_ATTACH_*` bits; a literal lets the compiler tell a lookup from a CREATE.
  * @param ops - ops made by {@link defineOps} (plain objects from JavaScript are checked, frozen
  * and taken as never detaching); for a lookup, the ops to match, or null.
- * @param data - the engine's private data, of the type the ops' callbacks read.
+ * @param data - the engine's private data, of the type the ops' callbacks read; a lookup
+ * without `UTRACE_ATTACH_MATCH_DATA` ignores it and also takes `null`, and the engine it finds
+ * carries the ops' data type.
  * @returns the engine, or an error value (test with `IS_ERR`, read with `PTR_ERR`):
  * - `-ENOENT`: lookup only, and no engine matches (or none was ever attached);
  * - `-EINVAL`: `UTRACE_ATTACH_CREATE` with no ops;
@@ -143,13 +174,13 @@ function attach(task: unknown, flags: unknown, ops: unknown, data: unknown, call
  * @public
  * @category Kernel calls
  */
-export function utrace_attach_task<const O extends defined_ops<any, detach_claim>, D extends data_of_ops<O>, const F extends number>(
+export function utrace_attach_task<const O extends defined_ops<any, detach_claim>, D extends attach_data<O, F>, const F extends number>(
   target: task_struct,
   flags: F,
   ops: consistent_ops<O>,
   data: D,
-): attach_result<O, D, F> {
-  return attach(target, flags, ops, data, 'utrace_attach_task') as attach_result<O, D, F>;
+): attach_result<O, attached_data<O, D, F>, F> {
+  return attach(target, flags, ops, data, 'utrace_attach_task') as attach_result<O, attached_data<O, D, F>, F>;
 }
 
 /**
@@ -170,17 +201,17 @@ export function utrace_attach_task<const O extends defined_ops<any, detach_claim
  * @public
  * @category Kernel calls
  */
-export function utrace_attach_pid<const O extends defined_ops<any, detach_claim>, D extends data_of_ops<O>, const F extends number>(
+export function utrace_attach_pid<const O extends defined_ops<any, detach_claim>, D extends attach_data<O, F>, const F extends number>(
   pid: pid_struct,
   flags: F,
   ops: consistent_ops<O>,
   data: D,
-): attach_result<O, D, F> {
+): attach_result<O, attached_data<O, D, F>, F> {
   if (!isInstance(pid, PidRef)) {
     throw new UtraceUsageError('bad-pid', `utrace_attach_pid: pid must come from find_get_pid; got ${describe(pid)}`);
   }
   const task = (pid as PidRef).kernel.find_task_by_pid((pid as PidRef).nr);
-  if (task === undefined) return ERR_PTR(-ESRCH) as attach_result<O, D, F>;
-  return attach(task, flags, ops, data, 'utrace_attach_pid') as attach_result<O, D, F>;
+  if (task === undefined) return ERR_PTR(-ESRCH) as attach_result<O, attached_data<O, D, F>, F>;
+  return attach(task, flags, ops, data, 'utrace_attach_pid') as attach_result<O, attached_data<O, D, F>, F>;
 }
 

@@ -8,6 +8,7 @@
  * running", and the body can run after the tracer freed what it touches.
  * @packageDocumentation
  */
+import { incoming } from './incoming-action.js';
 import { UTRACE_EVENT_INDEX } from '../constants/events.js';
 import {
   UTRACE_DETACH,
@@ -313,7 +314,7 @@ export function* start_callback(
     return null;
   }
   if ((want & QUIESCE) !== 0) {
-    const ret = yield* invoke(kernel, engine, ops, 'report_quiesce', QUIESCE, (h) => [report.action, h, event]);
+    const ret = yield* invoke(kernel, engine, ops, 'report_quiesce', QUIESCE, (h) => [incoming<'resume'>(report.action), h, event]);
     if (finish_callback(kernel, task, utrace, report, engine, ret, 'report_quiesce')) return null;
     utrace.reporting = engine;
     engine.counters?.inc(task.cpu);

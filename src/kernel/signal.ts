@@ -4,6 +4,7 @@
  * every stop.
  * @packageDocumentation
  */
+import { incoming } from './incoming-action.js';
 import { UTRACE_EVENT_INDEX, UTRACE_EVENT_SIGNAL_ALL } from '../constants/events.js';
 import { UTRACE_INTERRUPT, UTRACE_REPORT, UTRACE_RESUME, UTRACE_RESUME_MASK } from '../constants/resume-actions.js';
 import {
@@ -151,10 +152,10 @@ function* report_signal_callbacks(
     if (ops !== DETACHED_OPS && ops.report_signal !== undefined) {
       name = 'report_signal';
       const shown = (want & event) !== 0 ? event : QUIESCE;
-      ret = yield* invoke(kernel, engine, ops, name, shown, (h) => [report.result | report.action, h, args.regs, args.info, args.orig_ka, args.return_ka]);
+      ret = yield* invoke(kernel, engine, ops, name, shown, (h) => [incoming<'signal'>(report.result | report.action), h, args.regs, args.info, args.orig_ka, args.return_ka]);
     } else {
       name = 'report_quiesce';
-      ret = report.result | (yield* invoke(kernel, engine, ops, name, QUIESCE, (h) => [report.action, h, event]));
+      ret = report.result | (yield* invoke(kernel, engine, ops, name, QUIESCE, (h) => [incoming<'resume'>(report.action), h, event]));
     }
     const resume = ret & UTRACE_RESUME_MASK;
     if (resume === UTRACE_INTERRUPT || resume === UTRACE_REPORT) ret = ret - resume + UTRACE_RESUME;

@@ -9,6 +9,7 @@
  * there, and a `utrace_report_<event>` here with its call site.
  * @packageDocumentation
  */
+import { incoming } from './incoming-action.js';
 import { UTRACE_EVENT_INDEX } from '../constants/events.js';
 import { UTRACE_REPORT, UTRACE_RESUME, UTRACE_STOP } from '../constants/resume-actions.js';
 import { UTRACE_SYSCALL_ABORT, UTRACE_SYSCALL_MASK, UTRACE_SYSCALL_RESUMED } from '../constants/syscall-actions.js';
@@ -47,7 +48,7 @@ const NR_EXECVE = 59;
  */
 export function* utrace_report_exec(kernel: Kernel, task: Task, filename: string): ReportStep<void> {
   const regs: pt_regs = { syscall_nr: NR_EXECVE, args: [], return_value: 0 };
-  yield* report_event(kernel, task, EXEC, 'report_exec', (r, h) => [r.action, h, { name: 'elf' }, { filename }, regs]);
+  yield* report_event(kernel, task, EXEC, 'report_exec', (r, h) => [incoming<'resume'>(r.action), h, { name: 'elf' }, { filename }, regs]);
 }
 
 /**
@@ -63,7 +64,7 @@ export function* utrace_report_syscall_entry(kernel: Kernel, task: Task, regs: p
   do {
     start_report(utrace);
     const flag = resume_report;
-    yield* report_callbacks(kernel, task, utrace, report, SYSCALL_ENTRY, 'report_syscall_entry', (r, h) => [flag | r.result | r.action, h, regs], true);
+    yield* report_callbacks(kernel, task, utrace, report, SYSCALL_ENTRY, 'report_syscall_entry', (r, h) => [incoming<'syscall'>(flag | r.result | r.action), h, regs], true);
     finish_report(kernel, task, utrace, report, false);
     resume_report = 0;
     if (report.action !== UTRACE_STOP) break;
@@ -86,7 +87,7 @@ export function* utrace_report_syscall_entry(kernel: Kernel, task: Task, regs: p
  * @internal
  */
 export function* utrace_report_syscall_exit(kernel: Kernel, task: Task, regs: pt_regs): ReportStep<void> {
-  yield* report_event(kernel, task, SYSCALL_EXIT, 'report_syscall_exit', (r, h) => [r.action, h, regs]);
+  yield* report_event(kernel, task, SYSCALL_EXIT, 'report_syscall_exit', (r, h) => [incoming<'resume'>(r.action), h, regs]);
 }
 
 /**
@@ -99,7 +100,7 @@ export function* utrace_report_clone(kernel: Kernel, task: Task, clone_flags: nu
   const utrace = task.utrace!;
   const report = init_report();
   start_report(utrace);
-  yield* report_callbacks(kernel, task, utrace, report, CLONE, 'report_clone', (r, h) => [r.action, h, clone_flags, asTaskStruct(child)]);
+  yield* report_callbacks(kernel, task, utrace, report, CLONE, 'report_clone', (r, h) => [incoming<'resume'>(r.action), h, clone_flags, asTaskStruct(child)]);
   finish_report(kernel, task, utrace, report, (clone_flags & CLONE_VFORK) === 0);
   child.started = true;
   if ((clone_flags & CLONE_VFORK) !== 0 && report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, utrace, UTRACE_RESUME);
@@ -111,7 +112,7 @@ export function* utrace_report_clone(kernel: Kernel, task: Task, clone_flags: nu
  * @internal
  */
 export function* utrace_report_jctl(kernel: Kernel, task: Task, type: jctl_type, notify: number): ReportStep<void> {
-  yield* report_event(kernel, task, JCTL, 'report_jctl', (r, h) => [r.action, h, type, notify]);
+  yield* report_event(kernel, task, JCTL, 'report_jctl', (r, h) => [incoming<'resume'>(r.action), h, type, notify]);
 }
 
 /**
@@ -121,7 +122,7 @@ export function* utrace_report_jctl(kernel: Kernel, task: Task, type: jctl_type,
  */
 export function* utrace_report_exit(kernel: Kernel, task: Task, code: number): ReportStep<number> {
   const cell = { code };
-  const report = yield* report_event(kernel, task, EXIT, 'report_exit', (r, h) => [r.action, h, code, cell]);
+  const report = yield* report_event(kernel, task, EXIT, 'report_exit', (r, h) => [incoming<'resume'>(r.action), h, code, cell]);
   if (report.action === UTRACE_STOP) yield* utrace_stop(kernel, task, task.utrace!, report.resume_action);
   return cell.code;
 }
