@@ -27,6 +27,9 @@ export type { RandomStrategyOptions } from './strategies/random.js';
 export type { PctStrategyOptions } from './strategies/pct.js';
 export type { ReplayStrategyOptions } from './strategies/replay.js';
 export { DfsStrategy, type DfsCheckpoint } from './dfs.js';
+export {
+  exploreInWorkers, shardResult, mergeShards, DEFAULT_RUN_BUDGET_MS, type WorkerExploreOptions, type ShardResult, type ShardIndex, type ShardFailure,
+} from './workers.js';
 export { prefixStrategy } from './prefix.js';
 export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
 export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';

@@ -22,7 +22,8 @@ export type CheckName =
   | 'leak'
   | 'deadlock'
   | 'oops'
-  | 'step-limit';
+  | 'step-limit'
+  | 'runaway';
 
 /**
  * One step of an execution that a failure points back to.
