@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { examples } from '../examples/index.js';
 import { explore } from '../src/explore/explore.js';
@@ -75,5 +80,45 @@ describe('--shard k/n', () => {
     assert.equal(merged.executions, whole.executions);
     assert.ok(shards.every((s) => s.done.reduce((n, [, k]) => n + k, 0) < whole.executions), 'each shard ran a part');
     assert.throws(() => mergeShards(shards.slice(0, 2)), /shards 1, 2, 3 of 3 are needed/);
+  });
+});
+
+describe('utrace-explore in workers', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const run = (...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      execFile(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error);
+        else resolve({ status: error === null ? 0 : (error.code as number), stdout, stderr });
+      });
+    });
+
+  it('--shard K/N --json writes each shard, and merge gives the unsharded result and exit status', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'utrace-shards-'));
+    const files = [1, 2].map((k) => join(dir, `shard-${k}.json`));
+    for (const [i, file] of files.entries()) {
+      const r = await run('safe-detach', '--shard', `${i + 1}/2`, '--json', file);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^shard ${i + 1}/2: `, 'm'));
+    }
+    const merged = await run('merge', ...files);
+    assert.equal(merged.status, 0, merged.stderr);
+    assert.match(merged.stdout, /^CLEAN: every schedule of dfs \(preemption bound 2, deepest-first\) ran without failure: 30 executions \(merged from 2 shards\)$/m);
+    const half = await run('merge', files[0]!);
+    assert.equal(half.status, 64);
+    assert.match(half.stderr, /shards 1, 2 of 2 are needed/);
+  });
+
+  it('--budget-ms ends a spinning callback as runaway, with a replay command that runs in a worker', async () => {
+    const r = await run(fileURLToPath(spin) + '#spinning-callback', '--budget-ms', '300');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^FOUND runaway in execution 1/m);
+    assert.match(r.stdout, /^replay: +utrace-explore \S+#spinning-callback --budget-ms 300 --replay s1:\S+$/m);
+  });
+
+  it('the group summary names what each verdict covers', async () => {
+    const r = await run('recipes', '--bound', '1');
+    assert.match(r.stdout, /recipe-global-engine +safe +clean \(dfs, bound 1, exhausted\)/);
   });
 });

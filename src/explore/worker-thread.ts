@@ -27,7 +27,7 @@ async function load(where: ScenarioLocator): Promise<Scenario> {
   const module = (await import(where.module)) as Record<string, unknown>;
   const value = where.export === undefined ? (module['default'] ?? module) : module[where.export];
   const candidates: unknown[] = isScenario(value) ? [value] : Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
-  if (where.export === undefined && !isScenario(value)) candidates.push(...Object.values(module));
+  if (where.export === undefined) candidates.push(...Object.values(module));
   const found = candidates.filter(isScenario).find((s) => where.name === undefined || s.name === where.name);
   if (found === undefined) {
     throw new Error(`no scenario${where.name === undefined ? '' : ` named ${JSON.stringify(where.name)}`} in export ${where.export ?? 'default'} of ${where.module}`);
