@@ -10,7 +10,7 @@ import { RandomScheduler } from '../sched/basic.js';
 import type { Execute, ExecutionOutcome } from '../sched/execution.js';
 import { PctScheduler } from '../sched/pct.js';
 import { SeededRandom } from '../sched/prng.js';
-import { isPreemption, type Scheduler } from '../sched/scheduler.js';
+import type { Scheduler } from '../sched/scheduler.js';
 import { scenarioExecute } from '../scenario/execute.js';
 import { isScenario, type Scenario } from '../scenario/scenario.js';
 import { LexicographicDfs } from './dfs-split.js';
@@ -43,7 +43,11 @@ function streamed(inner: Scheduler): Scheduler {
     pick(point) {
       const chosen = inner.pick(point);
       const step = point.step;
-      if (step < STREAMED_STEPS) shared[SLOT_SCHEDULE + step] = chosen | (isPreemption(point, chosen) ? PREEMPTED : 0);
+      if (step < STREAMED_STEPS) {
+        const previous = point.previous;
+        const preempted = previous !== -1 && chosen !== previous && point.runnable.includes(previous);
+        shared[SLOT_SCHEDULE + step] = chosen | (preempted ? PREEMPTED : 0);
+      }
       Atomics.store(shared, SLOT_STEPS, step + 1);
       return chosen;
     },
