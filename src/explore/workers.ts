@@ -87,7 +87,10 @@ export interface WorkerExploreOptions {
   readonly budgetMs?: number;
   /** Search only shard `index` (from 1) of `count`; see {@link mergeShards}. */
   readonly shard?: ShardIndex;
-  /** Runs of a random or pct search (default no limit; required for a shard of one). */
+  /**
+   * Runs of a random or pct search (default no limit; required for a shard of one); a dfs
+   * search checks it between its subtrees, so it may run a few more.
+   */
   readonly maxExecutions?: number;
   /** Stop once this many seconds have passed (default no limit). */
   readonly maxSeconds?: number;
@@ -119,7 +122,7 @@ export interface ShardResult {
   /** The first failure this shard found, in its unit, as the run's index in the unit. */
   readonly failure: ShardFailure | null;
   /** Why the shard stopped early, if a limit stopped it. */
-  readonly limit: 'time' | 'aborted' | null;
+  readonly limit: 'executions' | 'time' | 'aborted' | null;
   /** Milliseconds the shard took. */
   readonly elapsedMs: number;
 }
@@ -393,7 +396,7 @@ async function searchInWorkers(options: WorkerExploreOptions): Promise<ShardResu
     maxExecutions: o.maxExecutions === Infinity ? null : o.maxExecutions,
   };
   const deadline = start + o.maxSeconds * 1000;
-  let limit: 'time' | 'aborted' | null = null;
+  let limit: 'executions' | 'time' | 'aborted' | null = null;
   const stopped = (): boolean => {
     if (limit !== null) return true;
     if (o.signal?.aborted === true) limit = 'aborted';
@@ -450,8 +453,11 @@ async function searchInWorkers(options: WorkerExploreOptions): Promise<ShardResu
     let failure: ShardResult['failure'] = null;
     const cancels = new Map<number, () => void>();
     let nextUnit = o.shard.index - 1;
+    let ran = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
+        // A dfs search checks maxExecutions between its subtrees (a random or pct one has exactly its runs).
+        if (kind === 'dfs' && ran >= o.maxExecutions && limit === null) limit = 'executions';
         if (stopped()) return;
         const unit = nextUnit;
         if (unit >= units || (failure !== null && unit > failure.unit)) return;
@@ -466,6 +472,7 @@ async function searchInWorkers(options: WorkerExploreOptions): Promise<ShardResu
           }
         } else if (!end.cancelled) {
           done.push([unit, end.executions]);
+          ran += end.executions;
         }
       }
     };
@@ -529,13 +536,7 @@ function toResult(r: ShardResult): ExploreResult {
   if (r.failure !== null) {
     // Runs before the failure: every unit before its unit, then its own up to it.
     let before = 0;
-    let complete = true;
-    for (let u = 0; u < r.failure.unit; u++) {
-      const n = runs.get(u);
-      if (n === undefined && (r.shard.count === 1 || (u - (r.shard.index - 1)) % r.shard.count === 0)) complete = false;
-      before += n ?? 0;
-    }
-    void complete;
+    for (let u = 0; u < r.failure.unit; u++) before += runs.get(u) ?? 0;
     return {
       status: 'failed',
       outcome: r.failure.outcome,
