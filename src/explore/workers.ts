@@ -78,7 +78,7 @@ export interface WorkerExploreOptions {
   readonly scenario?: string;
   /**
    * The search: `dfs` (deepest-first order only), `random` and `pct` are split across
-   * workers; `replay` runs in one worker.
+   * workers; `replay` and any other strategy run whole in one worker.
    */
   readonly strategy: StrategyOptions;
   /** Worker threads to run at once (default 1). */
@@ -408,8 +408,9 @@ async function searchInWorkers(options: WorkerExploreOptions): Promise<ShardResu
   }, 50);
   try {
     const kind = o.strategy.kind;
-    if (kind === 'replay') {
-      const end = await pool.run({ kind: 'strategy', strategy: o.strategy, maxExecutions: 1 });
+    if (kind !== 'dfs' && kind !== 'random' && kind !== 'pct') {
+      // Replay, and any strategy that cannot be split: the whole search in one worker.
+      const end = await pool.run({ kind: 'strategy', strategy: o.strategy, maxExecutions: o.maxExecutions });
       const done: [number, number][] = [[0, end.executions]];
       const failure = end.kind === 'runaway' ? { unit: 0, index: end.executions - 1, outcome: end.outcome } : end.failure === undefined ? null : { unit: 0, ...end.failure };
       return { ...base, units: 1, done, failure, limit: null, elapsedMs: performance.now() - start };
