@@ -169,11 +169,11 @@ describe('utrace-explore thread', () => {
     assert.match(r.stdout, /^Summary of thread$/m);
     assert.match(r.stdout, /^thread: 7 of 7 cases behaved as expected$/m);
     for (const name of ['set-events-einprogress-free', 'detach-einprogress-unload', 'rcu-only-sync', 'global-no-counters']) {
-      assert.match(r.stdout, new RegExp(`^${name} +unsafe +found \\S+ +[\\d,]+ +.+ +[0-2] +yes$`, 'm'), name);
+      assert.match(r.stdout, new RegExp(`^${name} +unsafe +found \\S+ \\(dfs, bound 2\\) +[\\d,]+ +.+ +[0-2] +yes$`, 'm'), name);
       assert.match(r.stdout, new RegExp(`^replay: +utrace-explore ${name} --replay s1:`, 'm'), name);
     }
     for (const name of ['safe-detach', 'death-detach', 'global-counters']) {
-      assert.match(r.stdout, new RegExp(`^${name} +safe +clean \\(exhausted\\) +[\\d,]+ +.+ +- +yes$`, 'm'), name);
+      assert.match(r.stdout, new RegExp(`^${name} +safe +clean \\(dfs, bound 2, exhausted\\) +[\\d,]+ +.+ +- +yes$`, 'm'), name);
     }
     assert.match(r.stdout, /^command: utrace-explore thread --strategy dfs --bound 2 --order deepest-first$/m);
 

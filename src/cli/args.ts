@@ -78,6 +78,16 @@ Options:
 ${strategyHelp()}
   --max-executions N       stop after N runs (random / pct default ${DEFAULT_RANDOM_EXECUTIONS})
   --max-seconds N          stop after N seconds
+  --workers N              run every execution in worker threads, N at once (1 to 256),
+                           splitting the search among them: the result is the same as with
+                           1. A run longer than --budget-ms is stopped and reported as a
+                           runaway failure; without workers, a run that never ends (a
+                           callback that spins) hangs the search
+  --budget-ms N            most milliseconds one run may take in a worker (default 10000);
+                           implies --workers 1 when --workers is not given
+  --shard K/N              search only part K of N of the split search (implies workers);
+                           merge the parts' --json files with utrace-explore merge
+  --json FILE              write the search's result as JSON (a shard's result, for merge)
   --no-shorten             show the failing schedule as found, without shortening it
   --svg PATH               write the failing (or replayed) run as an SVG timeline: to
                            PATH/<case>.svg if PATH is a directory (or ends with /), else to
@@ -92,6 +102,9 @@ ${strategyHelp()}
                            NO_COLOR is not set)
   --version                print the version
   --help                   print this text
+
+utrace-explore merge FILE...  combines the --json results of every shard of one search into the
+                           result of the whole search, with its exit status
 
 Ctrl-C stops the search: the partial result (runs so far, a failing schedule if one was
 found) is printed and the exit status is 130.
@@ -150,12 +163,24 @@ export interface CliOptions {
   readonly svg: string | undefined;
   /** Colour the output. */
   readonly color: boolean;
+  /** Worker threads (`--workers`, or 1 when `--budget-ms` or `--shard` asks for workers), or undefined to search in this thread. */
+  readonly workers: number | undefined;
+  /** `--budget-ms`: most milliseconds per run in a worker. */
+  readonly budgetMs: number | undefined;
+  /** `--shard K/N`. */
+  readonly shard: { readonly index: number; readonly count: number } | undefined;
+  /** `--json FILE`. */
+  readonly json: string | undefined;
 }
 
 const OPTIONS = {
   strategy: { type: 'string' },
   ...Object.fromEntries([...strategyFlags().keys()].map((option) => [option, { type: 'string' } as const])),
   svg: { type: 'string' },
+  workers: { type: 'string' },
+  'budget-ms': { type: 'string' },
+  shard: { type: 'string' },
+  json: { type: 'string' },
   width: { type: 'string' },
   'max-executions': { type: 'string' },
   'max-seconds': { type: 'string' },
@@ -270,6 +295,10 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
       shorten: true,
       svg: undefined,
       color,
+      workers: undefined,
+      budgetMs: undefined,
+      shard: undefined,
+      json: undefined,
     };
   }
   if (parsed.positionals.length === 0) throw new CliUsageError('missing the scenario: an example name, `thread`, or a path');
@@ -309,7 +338,23 @@ export function parseCommandLine(argv: readonly string[], colorByDefault: boolea
     throw new CliUsageError(`--svg ${v.svg}: the picture is SVG; give a file name ending in .svg, or a directory ending with /`);
   }
   const width = integer(v.width, '--width', 20, 1000);
+  const budgetMs = integer(v['budget-ms'], '--budget-ms', 1, 3_600_000);
+  let shard: { index: number; count: number } | undefined;
+  if (v.shard !== undefined) {
+    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v.shard);
+    const index = m === null ? NaN : Number(m[1]);
+    const count = m === null ? NaN : Number(m[2]);
+    if (!(index >= 1 && index <= count && count <= 10_000)) throw new CliUsageError(`--shard must be K/N with 1 <= K <= N <= 10000, e.g. 2/3; got ${JSON.stringify(v.shard)}`);
+    shard = { index, count };
+    if (definition.endless && maxExecutions === undefined) throw new CliUsageError(`--shard of --strategy ${kind} needs --max-executions, so that the shards split a known set of runs`);
+  }
+  if (v.json !== undefined && v.json.trim() === '') throw new CliUsageError('--json needs a file name');
+  const workers = integer(v.workers, '--workers', 1, 256) ?? (budgetMs !== undefined || shard !== undefined || v.json !== undefined ? 1 : undefined);
   return {
+    workers,
+    budgetMs,
+    shard,
+    json: v.json,
     help: false,
     version: false,
     width,

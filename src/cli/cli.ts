@@ -5,14 +5,18 @@
  * @packageDocumentation
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { runScenario, type ScenarioReport } from '../explore/run-scenario.js';
+import { dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runScenario, verdictOf, type ScenarioReport } from '../explore/run-scenario.js';
+import { DEFAULT_RUN_BUDGET_MS, exploreInWorkers, mergeShards, shardResult, type ShardResult, type WorkerExploreOptions } from '../explore/workers.js';
+import type { ExploreResult } from '../explore/explore.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { makeStrategy, strategyDefinition, type StrategyOptions } from '../explore/strategy.js';
 import { renderTimelineSvg } from '../explore/timeline-svg.js';
 import { renderTimelineText } from '../explore/timeline-text.js';
 import type { ExecutionOutcome } from '../sched/execution.js';
 import { ReplayScheduler, ScheduleDivergedError } from '../sched/replay.js';
-import { decodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
+import { decodeSchedule, encodeSchedule, ScheduleFormatError } from '../sched/schedule-string.js';
 import { ScenarioBuildError, scenarioExecute } from '../scenario/execute.js';
 import { UtraceUsageError } from '../errors.js';
 import { CliUsageError, parseCommandLine, USAGE } from './args.js';
@@ -93,6 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const out = (text: string): void => void io.stdout.write(`${text}\n`);
   const err = (text: string): void => void io.stderr.write(`${text}\n`);
   const colorByDefault = io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined;
+  if (argv[0] === 'merge') return runMerge(argv.slice(1), out, err);
   let target: Target;
   let options;
   try {
@@ -113,6 +118,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw e;
     }
     target = await resolveTarget(options.target);
+    if ((options.json !== undefined || options.shard !== undefined) && target.group) {
+      throw new CliUsageError(`--json and --shard are for one search; ${target.name} is a group of ${target.scenarios.length}: name one`);
+    }
     if (target.group && options.strategy.kind === 'replay') {
       throw new CliUsageError(`--replay replays one scenario; ${target.name} is a group of ${target.scenarios.length}: name one`);
     }
@@ -136,7 +144,38 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const progress = new ProgressLine(io.stderr, label, { maxExecutions: options.maxExecutions, maxSeconds: options.maxSeconds });
     let report: ScenarioReport;
     try {
-      report = await runScenario(scenario, {
+      if (options.workers !== undefined) {
+        const inWorkers: WorkerExploreOptions = {
+          ...locate(target, scenario),
+          strategy: options.strategy,
+          workers: options.workers,
+          ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
+          ...(options.shard === undefined ? {} : { shard: options.shard }),
+          ...(options.maxExecutions === undefined ? {} : { maxExecutions: options.maxExecutions }),
+          ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
+          ...(io.signal === undefined ? {} : { signal: io.signal }),
+        };
+        let result: ExploreResult;
+        try {
+          if (options.shard !== undefined || options.json !== undefined) {
+            const part = await shardResult(inWorkers);
+            if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify(part)}\n`);
+            if (options.shard !== undefined) {
+              progress.clear();
+              out(formatShard(part, options.json));
+              if (part.failure !== null) return EXIT.failed;
+              return part.limit !== null ? EXIT.limit : EXIT.ok;
+            }
+            result = mergeShards([part]);
+          } else {
+            result = await exploreInWorkers(inWorkers);
+          }
+        } catch (e) {
+          if (e instanceof UtraceUsageError) throw new CliUsageError(e.message);
+          throw e;
+        }
+        report = await workerReport(scenario, result);
+      } else report = await runScenario(scenario, {
         strategy: options.strategy,
         ...(options.maxExecutions === undefined ? {} : { maxExecutions: options.maxExecutions }),
         ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
@@ -146,7 +185,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     } catch (e) {
       progress.clear();
-      if (e instanceof ScheduleDivergedError) {
+      if (e instanceof CliUsageError) {
+        err(`utrace-explore: ${e.message}`);
+        return EXIT.usage;
+      }
+      if (e instanceof ScheduleDivergedError || (e instanceof Error && e.name === 'ScheduleDivergedError')) {
         err(`utrace-explore: the schedule does not fit scenario ${scenario.name}: ${e.message}`);
         return EXIT.usage;
       }
@@ -155,7 +198,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     progress.clear();
     reports.push(report);
-    const replayCommand = `utrace-explore ${replayTarget(target, scenario.name)}`;
+    // A run in a worker may spin: its replay goes to a worker too.
+    const inWorker = options.workers === undefined ? '' : ` --budget-ms ${options.budgetMs ?? DEFAULT_RUN_BUDGET_MS}`;
+    const replayCommand = `utrace-explore ${replayTarget(target, scenario.name)}${inWorker}`;
     const fullHint = '--full shows every step';
     out(formatReport(report, { color: options.color, width, replayCommand, maxRows, fullHint }));
 
@@ -250,6 +295,77 @@ function strategyFlags(strategy: StrategyOptions): string {
     if (value !== undefined) parts.push(`--${flag.option} ${String(value)}`);
   }
   return parts.join(' ');
+}
+
+/** Where worker threads find `scenario` of `target`: the examples' module, or the target's file. */
+function locate(target: Target, scenario: Scenario): Pick<WorkerExploreOptions, 'module' | 'export' | 'scenario'> {
+  const hash = target.name.lastIndexOf('#');
+  const file = hash > 0 ? target.name.slice(0, hash) : target.name;
+  if (/[\\/]|\.[cm]?[jt]s$/.test(file)) return { module: pathToFileURL(resolve(file)), scenario: scenario.name };
+  return { module: new URL('../../examples/index.js', import.meta.url), export: 'examples', scenario: scenario.name };
+}
+
+/**
+ * The report of a search made in workers: a failing schedule is shown as found (not
+ * shortened: a candidate could spin in this thread), and, unless the run was stopped as a
+ * runaway, replayed here with the trace on for its timeline.
+ */
+async function workerReport(scenario: Scenario, result: ExploreResult): Promise<ScenarioReport> {
+  const verdict = verdictOf(scenario.expect, result.status);
+  if (result.status !== 'failed') return { scenario, result, counterexample: undefined, verdict };
+  let outcome = result.outcome;
+  if (outcome.failure?.check !== 'runaway') {
+    const scheduler = new ReplayScheduler(decodeSchedule(result.schedule));
+    outcome = await scenarioExecute(scenario, { trace: true })(scheduler);
+  }
+  return {
+    scenario,
+    result,
+    counterexample: { outcome, schedule: result.schedule, preemptions: outcome.preemptions, steps: outcome.schedule.length, shortened: undefined },
+    verdict,
+  };
+}
+
+/** What a shard prints: its part, what it found, and where its result went. */
+function formatShard(part: ShardResult, json: string | undefined): string {
+  const runs = part.done.reduce((n, [, k]) => n + k, 0);
+  const mine = Math.max(0, Math.ceil((part.units - (part.shard.index - 1)) / part.shard.count));
+  const lines = [
+    `shard ${part.shard.index}/${part.shard.count}: ${part.done.length} of its ${Number.isFinite(mine) ? mine : 'endless'} units of ${part.description} done, ${formatCount(runs)} execution${runs === 1 ? '' : 's'}` +
+      (part.failure !== null ? `; FOUND ${part.failure.outcome.failure?.check ?? 'failure'}: ${encodeSchedule(part.failure.outcome.schedule)}` : part.limit !== null ? `; stopped by the ${part.limit} limit` : '; no failure in this shard'),
+  ];
+  lines.push(json === undefined ? 'give --json FILE to keep this shard\'s result for utrace-explore merge' : `result: ${json} (utrace-explore merge it with the other shards' files)`);
+  return lines.join('\n');
+}
+
+/** `utrace-explore merge FILE...`: the whole search's result from its shards' JSON files. */
+function runMerge(files: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+  if (files.length === 0) {
+    err('utrace-explore: merge needs the --json files of every shard of one search');
+    return EXIT.usage;
+  }
+  let result: ExploreResult;
+  try {
+    const shards = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as ShardResult);
+    result = mergeShards(shards);
+  } catch (e) {
+    err(`utrace-explore: merge: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.usage;
+  }
+  const runs = `${formatCount(result.executions)} execution${result.executions === 1 ? '' : 's'}`;
+  switch (result.status) {
+    case 'failed':
+      out(`FOUND ${result.outcome.failure?.check ?? 'failure'} in execution ${formatCount(result.execution + 1)} of ${result.strategy}: ${runs} (merged from ${files.length} shards)`);
+      out(`failure: ${result.outcome.failure?.message ?? ''}`);
+      out(`replay:  --replay ${result.schedule}`);
+      return EXIT.failed;
+    case 'exhausted':
+      out(`CLEAN: every schedule of ${result.strategy} ran without failure: ${runs} (merged from ${files.length} shards)`);
+      return EXIT.ok;
+    case 'limit':
+      out(`STOPPED by the ${result.limit} limit before any failure: ${runs} of ${result.strategy} (merged from ${files.length} shards)`);
+      return EXIT.limit;
+  }
 }
 
 /** The target that names one scenario of `target` on the command line. */

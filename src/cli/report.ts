@@ -118,6 +118,22 @@ function summary(cx: NonNullable<ScenarioReport['counterexample']>): string {
 }
 
 /**
+ * What a search covers, from its strategy's description: the preemption bound of a dfs search
+ * (`bound 2`), the seed of a random or pct one (random, seed 1), the replayed schedule, or the
+ * description itself for any other strategy (one that covers all interleavings says so there).
+ * @internal
+ */
+export function coverage(description: string): string {
+  const bound = /^(\w+) \(preemption bound (\d+)/.exec(description);
+  if (bound !== null) return `${bound[1]}, bound ${bound[2]}`;
+  const seeded = /^(\w+) \(seed (-?\d+)(?:, depth (\d+))?/.exec(description);
+  if (seeded !== null) return `${seeded[1]}, seed ${seeded[2]}${seeded[3] === undefined ? '' : `, depth ${seeded[3]}`}`;
+  if (/^\w+ \(s\d+:/.test(description)) return 'one replayed schedule';
+  if (description.startsWith('stateful (')) return 'stateful';
+  return description;
+}
+
+/**
  * The summary table of a group: one row per scenario with its expectation, result,
  * executions, time, the preemptions of its counterexample, and whether it behaved as
  * expected; then a closing line.
@@ -127,12 +143,13 @@ export function formatSummary(groupName: string, reports: readonly ScenarioRepor
   const paint = painter(color);
   const rows: string[][] = [['case', 'expect', 'result', 'executions', 'time', 'preemptions', 'as expected']];
   for (const r of reports) {
+    const scope = coverage(r.result.strategy);
     const result =
       r.result.status === 'failed'
-        ? `found ${r.result.outcome.failure?.check ?? 'failure'}`
+        ? `found ${r.result.outcome.failure?.check ?? 'failure'} (${scope})`
         : r.result.status === 'exhausted'
-          ? r.result.states !== undefined ? 'proven (all interleavings)' : 'clean (exhausted)'
-          : `stopped (${r.result.limit} limit)`;
+          ? r.result.states !== undefined ? `proven (${scope}, all interleavings)` : `clean (${scope}, exhausted)`
+          : `stopped (${scope}, ${r.result.limit} limit)`;
     rows.push([
       r.scenario.name,
       r.scenario.expect,

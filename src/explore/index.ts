@@ -29,6 +29,9 @@ export type { ReplayStrategyOptions } from './strategies/replay.js';
 export type { StatefulStrategyOptions } from './strategies/stateful.js';
 export { DfsStrategy, type DfsCheckpoint } from './dfs.js';
 export { StatefulStrategy, DEFAULT_MAX_STATES, type StateCounts } from './stateful.js';
+export {
+  exploreInWorkers, shardResult, mergeShards, DEFAULT_RUN_BUDGET_MS, type WorkerExploreOptions, type ShardResult, type ShardIndex, type ShardFailure,
+} from './workers.js';
 export { prefixStrategy } from './prefix.js';
 export { resumableStrategy, type ResumableStrategy, type SearchCheckpoint, type RandomCheckpoint } from './resume.js';
 export { assertScenario, ScenarioAssertionError, type AssertScenarioOptions } from './assert-scenario.js';

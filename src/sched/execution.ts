@@ -27,7 +27,8 @@ export type CheckName =
   | 'WARN_ON'
   | 'BUG_ON'
   | 'property'
-  | 'lockdep';
+  | 'lockdep'
+  | 'runaway';
 
 /**
  * One step of an execution that a failure points back to.
