@@ -135,7 +135,7 @@ describe('the fuzzer covers its former blind spots', () => {
     assert.ok(kills >= 50, `kill() calls: ${kills}`);
   });
 
-  it('runs scenarios through explore with the random, PCT and dfs strategies, predicts the deadlocks of unfair runs, shortens failures and replays them', async () => {
+  it('runs scenarios through explore with the random, PCT and dfs strategies, finds no deadlock now that schedule() yields fairly, shortens failures and replays them', async () => {
     const all = await sample();
     const totals = { random: 0, pct: 0, dfs: 0, deadlocks: 0, shortened: 0, smaller: 0 };
     for (const { sc, r } of all.slice(0, 40)) {
@@ -144,7 +144,9 @@ describe('the fuzzer covers its former blind spots', () => {
     }
     console.log(`fuzz coverage: through explore over 40 scenarios: ${JSON.stringify(totals)}`);
     assert.ok(totals.pct >= 40 && totals.dfs >= 40, `PCT and dfs runs, each checked against the model: ${JSON.stringify(totals)}`);
-    assert.ok(totals.deadlocks >= 3, `unfair runs that ended in the predicted deadlock: ${totals.deadlocks}`);
+    // `schedule()` is a fair yield: the harness's polling loops hand the CPU on, so no strategy
+    // leaves a task stopped behind the tracers any more (these were the deadlocks of unfair runs).
+    assert.equal(totals.deadlocks, 0, `runs left with a task stopped although schedule() yields fairly: ${totals.deadlocks}`);
     assert.ok(totals.shortened >= 5, `failing runs shortened, still failing the same check, and replayed from the schedule string: ${totals.shortened}`);
     assert.ok(totals.smaller >= 1, `shortenings that found a smaller schedule: ${totals.smaller}`);
   });

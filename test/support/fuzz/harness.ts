@@ -1287,8 +1287,8 @@ export async function runScenario(sc: Scenario, options: RunScenarioOptions = {}
         }
         await teardown(k, tr);
         // Nothing keeps a task stopped any more but a job-control stop: continue it until every task has exited.
-        // Bounded: under an unfair scheduler (PCT, dfs) this polling loop may keep the CPU;
-        // a task it leaves in a stop is the deadlock the model predicts after the run.
+        // Bounded. `schedule()` is a fair yield, so every strategy lets the tasks run between rounds;
+        // should a task still be left in a stop, the model predicts that deadlock after the run.
         for (let round = 0; round < FINAL_ROUNDS; round++) {
           let alive = false;
           for (const t of knownTasks()) if (kill(t.task, SIGCONT) === 0) alive = true;
