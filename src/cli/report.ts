@@ -129,7 +129,8 @@ export function coverage(description: string): string {
   const seeded = /^(\w+) \(seed (-?\d+)(?:, depth (\d+))?/.exec(description);
   if (seeded !== null) return `${seeded[1]}, seed ${seeded[2]}${seeded[3] === undefined ? '' : `, depth ${seeded[3]}`}`;
   if (/^\w+ \(s\d+:/.test(description)) return 'one replayed schedule';
-  if (description.startsWith('stateful (')) return 'stateful';
+  const everything = /^(\w+) \(all interleavings/.exec(description);
+  if (everything !== null) return everything[1]!;
   return description;
 }
 

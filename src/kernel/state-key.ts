@@ -213,8 +213,8 @@ function finish(x: number, other: number): number {
 }
 
 
-/** No trace line read yet in this pass (thread ids are 0 and up; set-up lines are -1). */
-const NO_THREAD_YET = -2;
+/** No thread's line read yet in this pass (thread ids are 0 and up; set-up lines, also below 0, are skipped). */
+const NO_THREAD_YET = -1;
 
 /**
  * The histories of a run's threads, read from the kernel's trace as the run goes: call
