@@ -18,7 +18,7 @@ export * from './constants/signal-actions.js';
 export * from './constants/syscall-actions.js';
 export * from './constants/errno.js';
 export * from './constants/err-ptr.js';
-export { UtraceUsageError } from './errors.js';
+export { UtraceUsageError, type UsageRule } from './errors.js';
 
 export {
   utrace_attach_task,

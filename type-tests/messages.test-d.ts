@@ -20,7 +20,8 @@ import {
   utrace_set_events,
   utrace_syscall_return,
 } from 'utrace';
-import type { ops_shape, sync_section_body, utrace_engine } from 'utrace';
+import type { sync_section_body, utrace_engine } from 'utrace';
+import type { ops_shape } from '../dist/types/internal.js';
 import { attached, detached, engineParameter, eventsCleared, inCallback, onlyParameter, rcuOnly, task, unknownState } from './fixtures.js';
 
 // --- Rule 1: a blocking call on an rcu-only engine ------------------------------------------

@@ -34,13 +34,11 @@ import {
 } from 'utrace';
 import type {
   callback_args,
-  callback_returns,
   defined_ops,
   detach_claim,
   detaching_callback,
   detaching_order,
   ops_reading,
-  ops_shape,
   utrace_callback_name,
   utrace_callback_table,
   utrace_engine,
@@ -48,6 +46,7 @@ import type {
   utrace_event_name,
   utrace_resume_action_t,
 } from 'utrace';
+import type { callback_returns, ops_shape } from '../dist/types/internal.js';
 import { stateOf } from './fixtures.js';
 
 const kernel = new Kernel();

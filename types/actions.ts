@@ -70,14 +70,6 @@ export type combined_return<R extends utrace_resume_action_t, K extends 'syscall
 };
 
 /**
- * The resume action a callback return value carries: `R` itself for a plain action, the
- * remembered action for a combined value, and `number` when the type says nothing.
- * @public
- * @category Lifecycle types
- */
-export type resume_part<V> = V extends combined_return<infer R, 'syscall' | 'signal'> ? R : V;
-
-/**
  * What `report_quiesce`, `report_clone`, `report_jctl`, `report_exec`,
  * `report_syscall_exit` and `report_exit` may return: a resume action.
  * @public

@@ -6,18 +6,12 @@
  * `utrace_barrier` / `utrace_engine_put` on a `'detached'` one.
  * @packageDocumentation
  */
-import type { resume_part, utrace_resume_actions } from './actions.js';
+import type { utrace_resume_actions } from './actions.js';
 import type { utrace_callback_name, utrace_callback_table } from './event-table.js';
 import type { defined_ops } from './ops.js';
+import type { engine_state_key, return_of, may_detach_value, resume_part } from './internal.js';
 
 declare const engineState: unique symbol;
-
-/**
- * The key of the phantom lifecycle-state member of {@link utrace_engine} (type only).
- * @public
- * @category Lifecycle types
- */
-export type engine_state_key = Exclude<keyof utrace_engine, 'ops' | 'data' | 'flags'>;
 
 /**
  * The lifecycle state of an engine handle (SPEC §3, memory rule v2).
@@ -102,30 +96,6 @@ export type with_state<E, S extends engine_state> = E extends any_engine ? utrac
 export type detaching_callback = {
   [K in utrace_callback_name]: utrace_callback_table[K]['detach'] extends 'may' ? K : never;
 }[utrace_callback_name];
-
-/**
- * Every return type of function type `F`, over up to four overloads (a single signature is
- * read four times): an overloaded callback may detach when any of its overloads may.
- * @public
- * @category Lifecycle types
- */
-export type return_of<F> = F extends {
-  (...args: any): infer R1;
-  (...args: any): infer R2;
-  (...args: any): infer R3;
-  (...args: any): infer R4;
-}
-  ? R1 | R2 | R3 | R4
-  : F extends (...args: any) => infer R
-    ? R
-    : never;
-
-/**
- * Whether a resume-action type `R` may be `UTRACE_DETACH` (a plain `number` may).
- * @public
- * @category Lifecycle types
- */
-export type may_detach_value<R> = [R] extends [never] ? false : number extends R ? true : utrace_resume_actions['DETACH'] extends R ? true : false;
 
 /**
  * The callbacks of ops `O` other than `report_death` that may return `UTRACE_DETACH`, by

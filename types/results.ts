@@ -4,8 +4,9 @@
  * @packageDocumentation
  */
 import type { utrace_resume_actions } from './actions.js';
-import type { any_engine, engine_state_key, with_state } from './engine.js';
+import type { any_engine, with_state } from './engine.js';
 import type { NEG_EALREADY, NEG_EINPROGRESS, NEG_EINVAL, NEG_EOPNOTSUPP, NEG_ERESTARTSYS, NEG_ESRCH } from './errno.js';
+import type { engine_state_key, fixed_state, state_after_set } from './internal.js';
 
 /**
  * A call's result: the C return code and the engine handle to use from now on.
@@ -18,21 +19,6 @@ export interface engine_result<R extends number, E> {
   /** The handle to use from now on; the handle passed in may have been revoked. */
   readonly engine: E;
 }
-
-/**
- * States whose handle cannot change state through these calls.
- * @public
- * @category Lifecycle types
- */
-export type fixed_state = 'rcu-only' | 'in-callback';
-
-/**
- * The state after a successful set of `Ev`: `'events-cleared'` when nothing but REAP is
- * left, else `'attached'`. A non-literal mask counts as `'attached'`.
- * @public
- * @category Lifecycle types
- */
-export type state_after_set<Ev extends number> = [Ev] extends [0 | 0x2] ? 'events-cleared' : 'attached';
 
 /**
  * What `utrace_set_events` returns for engine `E` and mask `Ev`.

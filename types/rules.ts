@@ -3,8 +3,9 @@
  * handle in another state is passed (SPEC rules 1, 2 and 5).
  * @packageDocumentation
  */
-import type { any_engine, engine_state, engine_state_key, utrace_engine } from './engine.js';
+import type { any_engine, engine_state, utrace_engine } from './engine.js';
 import type { defined_ops } from './ops.js';
+import type { rule_message, detaching_names, engine_state_key } from './internal.js';
 
 /**
  * The states each engine call accepts.
@@ -40,49 +41,6 @@ export interface accepted_states {
  * @category Lifecycle types
  */
 export type engine_call = keyof accepted_states;
-
-/**
- * Why a call refuses a handle in state `S`, in words; `N` names the callbacks that may
- * detach an rcu-only engine.
- * @public
- * @category Lifecycle types
- */
-export type why<S extends engine_state, N extends string = ''> = S extends 'rcu-only'
-  ? `engine may be detached by its own callbacks${N extends '' ? '' : ` (${N} may return UTRACE_DETACH)`}: it is rcu-only; take a counted reference with utrace_engine_get before enabling events`
-  : S extends 'detached'
-    ? 'engine is detached: only utrace_barrier and utrace_engine_put accept it'
-    : S extends 'in-callback'
-      ? 'callbacks must not sleep: a blocking call cannot take the engine a callback was given; take a counted reference with utrace_engine_get and block in a tracer thread'
-      : S extends 'events-cleared'
-        ? 'engine is events-cleared: no callback can run, so there is nothing to wait for; set events again first'
-        : 'engine is attached, but this call does not take an attached engine';
-
-/**
- * `true` when `T` is a union of more than one type.
- * @public
- * @category Lifecycle types
- */
-export type is_union<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
-
-/**
- * The compiler's message for passing a handle in state `S` to `C`.
- * @public
- * @category Lifecycle types
- */
-export type rule_message<C extends engine_call, S extends engine_state, N extends string = ''> = true extends is_union<S>
-  ? `${C}: engine state is not known: narrow the result of the last call on \`ret\` first`
-  : [C, S] extends ['utrace_engine_put', 'in-callback']
-    ? `${C}: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned`
-    : [C, S] extends ['utrace_engine_put', 'rcu-only']
-      ? `${C}: an rcu-only engine is an RCU-kept pointer, not a counted reference: it owes no put; put only the handles utrace_engine_get and lookups return`
-      : `${C}: ${why<S, N>}`;
-
-/**
- * The names of the callbacks that may detach, carried by the ops of engine type `E`.
- * @public
- * @category Lifecycle types
- */
-export type detaching_names<E> = E extends utrace_engine<any, any, defined_ops<any, any, infer N>> ? (string extends N ? '' : N) : '';
 
 /**
  * `E` itself when call `C` accepts its state, else the message naming the rule broken.

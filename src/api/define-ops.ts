@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type { combined_return, utrace_resume_action_t, utrace_signal_action_t, utrace_syscall_action_t } from '../../types/actions.js';
-import type { defined_ops_result, detach_claim, ops_shape, rule4_checked, utrace_engine_ops } from '../../types/ops.js';
+import type { defined_ops_result, detach_claim, utrace_engine_ops } from '../../types/ops.js';
+import type { ops_shape, rule4_checked } from '../../types/internal.js';
 import { describeArg, integerArg, isArray, isInstance } from '../constants/integer-arg.js';
 import { UtraceUsageError } from '../errors.js';
 import type { DetachClaim } from '../kernel/engine.js';

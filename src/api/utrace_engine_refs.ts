@@ -6,11 +6,8 @@ import type { any_engine } from '../../types/engine.js';
 import type { engine_get_result } from '../../types/results.js';
 import type { checked_engine } from '../../types/rules.js';
 import { UtraceUsageError } from '../errors.js';
-import { CountedRef, EngineHandle } from '../kernel/engine.js';
-import type { Kernel } from '../kernel/kernel.js';
-import { maybeFreeEngine } from '../kernel/lifetime.js';
+import { engine_get, engine_put } from '../kernel/calls/refs.js';
 import { asHandle } from './validate.js';
-import { ESRCH } from '../constants/errno.js';
 
 /**
  * Takes a counted reference on `engine` and returns it as a new handle, which owes one
@@ -50,15 +47,7 @@ import { ESRCH } from '../constants/errno.js';
 export function utrace_engine_get<E extends any_engine>(engine: checked_engine<E, 'utrace_engine_get'>): engine_get_result<E> {
   const call = 'utrace_engine_get';
   const handle = asHandle(engine, call);
-  const kernel = handle.record.task.kernel;
-  const record = kernel.useEngine(handle, call);
-  // After a detach by anyone, calls through a held reference return -ESRCH (SPEC §3).
-  if (record.isDetached) return { ret: -ESRCH, engine: handle } as unknown as engine_get_result<E>;
-  record.refs += 1;
-  if (handle.state === 'rcu-only') handle.revokedBy = 'utrace_engine_get (it consumed this RCU-kept pointer)';
-  const state = handle.state === 'rcu-only' || handle.state === 'in-callback' ? 'attached' : handle.state;
-  if (kernel.tracing) kernel.log(`utrace_engine_get(${record.name}): ${record.refs} counted reference(s)`);
-  return { ret: 0, engine: new EngineHandle(record, state, new CountedRef()) } as unknown as engine_get_result<E>;
+  return engine_get(handle.record.task.kernel, handle, call) as unknown as engine_get_result<E>;
 }
 
 /**
@@ -97,22 +86,5 @@ export function utrace_engine_put<E extends any_engine>(engine: checked_engine<E
       'utrace_engine_put: the engine a callback is given holds no reference of yours; put the handle utrace_engine_get returned',
     );
   }
-  const kernel: Kernel = handle.record.task.kernel;
-  const record = handle.record;
-  const ref = handle.ref;
-  if (ref === null) {
-    kernel.fail(
-      'refcount-underflow',
-      `utrace_engine_put on ${record.name} through its RCU-kept pointer: a CREATE attach of may-detach ops gives no counted reference, so there is nothing to put; put only the handles utrace_engine_get and lookups return`,
-    );
-  }
-  if (ref.putAt !== null) {
-    kernel.fail('refcount-underflow', `utrace_engine_put on ${record.name}: this counted reference was already put; each counted handle owes exactly one put`, [ref.putAt]);
-  }
-  kernel.useEngine(handle, call);
-  record.refs -= 1;
-  ref.putAt = kernel.stepRef(`utrace_engine_put(${record.name})`);
-  handle.revokedBy = 'utrace_engine_put';
-  if (kernel.tracing) kernel.log(`utrace_engine_put(${record.name}): ${record.refs} counted reference(s) left`);
-  maybeFreeEngine(kernel, record);
+  engine_put(handle.record.task.kernel, handle, call);
 }

@@ -5,7 +5,7 @@
  * (UTRACE_STOP), a TypeError from a bitwise operator, or the hostile object's own exception.
  * @packageDocumentation
  */
-import { UtraceUsageError } from '../errors.js';
+import { UtraceUsageError, type UsageRule } from '../errors.js';
 
 /**
  * A short description of any value for messages, that never throws: a symbol, a bigint, a
@@ -73,7 +73,7 @@ export function thrownMessage(value: unknown): string {
  * UtraceUsageError for `rule`, naming `call` and the property.
  * @internal
  */
-export function readFields<K extends string>(value: object, keys: readonly K[], call: string, rule: string, what = 'options'): Record<K, unknown> {
+export function readFields<K extends string>(value: object, keys: readonly K[], call: string, rule: UsageRule, what = 'options'): Record<K, unknown> {
   const out = {} as Record<K, unknown>;
   for (const key of keys) {
     try {
