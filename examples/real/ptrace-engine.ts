@@ -11,16 +11,21 @@
  * - `ptrace_lookup_engine`, lines 103-107 (a lookup by ops, data `NULL`);
  * - `ptrace_set_events`, lines 196-214, and `ptrace_attach_task`, lines 219-235;
  * - `ptrace_wake_up`, lines 237-259;
+ * - `PTRACE_EVENT_SIGNAL`, line 76;
+ * - `resume_signal`, lines 495-531, and `ptrace_report_signal`, lines 533-598;
  * - `ptrace_report_exec`, lines 474-493; `ptrace_report_quiesce`, lines 600-609;
  *   `ptrace_release`, lines 611-614; the ops table, lines 616-625.
  *
  * Left out, and why:
- * - `report_signal`, `report_clone`, `report_exit`, the syscall callbacks and the
- *   `UTRACE_EVENT_SIGNAL_ALL` events: the signal path rests on `UTRACE_INTERRUPT` reaching
- *   `report_signal` with `UTRACE_SIGNAL_REPORT`, which this runtime does not do yet
- *   (docs/kernel-mapping.md); without it, `ctx->siginfo` is never set and the detach paths
- *   take their `UTRACE_DETACH` branch. The exec stop (`PTRACE_O_TRACEEXEC`) stands in for
- *   every ptrace stop: the tracee reports, stops, and only the debugger resumes it.
+ * - `report_clone`, `report_exit` and the syscall callbacks: the tracee neither clones nor
+ *   is single-stepped or syscall-traced, so they would only resume it.
+ * - In `report_signal`: the `UTRACE_SIGNAL_HANDLER` case (tasks here install no handlers),
+ *   the SIGTRAP that `ptrace_resume` may leave in `ctx->signr` (no syscall stepping), and in
+ *   `resume_signal` the siginfo rewrite and the blocked-signal requeue (no handlers, no
+ *   blocked signals). `ctx->siginfo` is a flag: the pointer's being set is all the detach
+ *   path reads.
+ * - `ptrace_attach`'s SIGSTOP is sent by the debugger; here the tracee raises it first
+ *   thing, which is where it arrives in every schedule in which the attach has finished.
  * - `ptrace_wake_up`'s clearing of `SIGNAL_STOP_STOPPED` under the siglock (a group-stop
  *   compatibility detail; no group stop here), the tasklist lock and `ptrace_do_detach`'s
  *   unlinking (nothing else reads the ptrace links here).
@@ -37,9 +42,12 @@ import {
   defineOps,
   IS_ERR,
   type callback_engine,
+  current,
   type Kernel,
   type KBox,
   exec,
+  raise,
+  SIGSTOP,
   sys,
   type task_struct,
   UTRACE_ATTACH_CREATE,
@@ -48,11 +56,20 @@ import {
   utrace_attach_task,
   utrace_control,
   UTRACE_EVENT,
+  UTRACE_EVENT_SIGNAL_ALL,
+  UTRACE_DETACH,
+  UTRACE_INTERRUPT,
   UTRACE_REPORT,
   UTRACE_RESUME,
   type utrace_resume_action_t,
   utrace_set_events,
+  utrace_signal_action,
+  UTRACE_SIGNAL_DELIVER,
+  UTRACE_SIGNAL_IGN,
+  UTRACE_SIGNAL_REPORT,
+  utrace_signal_return,
   UTRACE_STOP,
+  WARN_ON,
 } from '../../src/index.js';
 
 /** `PTRACE_O_TRACEEXEC`: stop the tracee after a successful exec. */
@@ -61,6 +78,8 @@ export const PTRACE_O_TRACEEXEC = 0x10;
 export const PTRACE_O_DETACHED = 0x200;
 /** `PTRACE_EVENT_EXEC`, the exec stop's event. */
 export const PTRACE_EVENT_EXEC = 4;
+/** `PTRACE_EVENT_SIGNAL`: the stop of a signal reported to the debugger (ptrace-utrace's own). */
+export const PTRACE_EVENT_SIGNAL = 3 << 16;
 /** `SIGTRAP`, the low byte of every stop code. */
 const SIGTRAP = 5;
 
@@ -88,6 +107,19 @@ function set_stop_code(ctx: ptrace_context, event: number): void {
   ctx.stop_code = (event << 8) | SIGTRAP;
 }
 
+/**
+ * `resume_signal`: hand the tracee the signal the debugger chose (`ctx->signr`), or none. The
+ * tasks here install no handlers and block no signal, so it is delivered with its default
+ * disposition.
+ */
+function resume_signal(ctx: ptrace_context) {
+  const signr = ctx.signr;
+  ctx.siginfo = false;
+  ctx.signr = 0;
+  if (!signr) return UTRACE_SIGNAL_IGN; // the debugger cancelled the signal
+  return UTRACE_SIGNAL_DELIVER;
+}
+
 /** `ptrace_utrace_ops`, with the callbacks this gallery keeps (see the header). */
 export function ptraceOps(kernel: Kernel) {
   return defineOps(
@@ -96,6 +128,28 @@ export function ptraceOps(kernel: Kernel) {
         const ctx = engine.data.value;
         if (ptrace_event_pending(ctx)) return UTRACE_STOP;
         return event ? UTRACE_RESUME : ctx.resume;
+      },
+      report_signal: (action, engine: callback_engine<KBox<ptrace_context>>, _regs, info) => {
+        const ctx = engine.data.value;
+        const resume = ctx.resume;
+        if (ptrace_event_pending(ctx)) {
+          WARN_ON(utrace_signal_action(action) !== UTRACE_SIGNAL_REPORT);
+          return utrace_signal_return(UTRACE_SIGNAL_REPORT, UTRACE_STOP);
+        }
+        if (utrace_signal_action(action) === UTRACE_SIGNAL_REPORT) {
+          // (UTRACE_SIGNAL_HANDLER, which falls through to here, needs a handler: none here)
+          if (!ctx.siginfo) return utrace_signal_return(UTRACE_SIGNAL_IGN, resume);
+          return utrace_signal_return(resume_signal(ctx), resume);
+        }
+        WARN_ON(ctx.siginfo);
+        if (resume === UTRACE_DETACH) return action; // raced with the exiting tracer
+        ctx.siginfo = true;
+        // "Make sure the subsequent UTRACE_SIGNAL_REPORT clears ->siginfo"
+        const me = current();
+        if (me === undefined || utrace_control(me, engine, UTRACE_INTERRUPT).ret !== 0) WARN_ON(true);
+        ctx.signr = info.si_signo;
+        ctx.stop_code = (PTRACE_EVENT_SIGNAL << 8) | ctx.signr;
+        return utrace_signal_return(UTRACE_SIGNAL_IGN, UTRACE_STOP);
       },
       report_exec: (_action, engine: callback_engine<KBox<ptrace_context>>) => {
         const ctx = engine.data.value;
@@ -129,14 +183,14 @@ export interface Traced {
  * system call: `kzalloc` the context, attach, `ptrace_set_events`.
  */
 export function ptraceAttach(kernel: Kernel): Traced {
-  const tracee = kernel.spawn('tracee', [exec('/bin/true'), sys(1)]);
+  const tracee = kernel.spawn('tracee', [raise(SIGSTOP), exec('/bin/true'), sys(1)]);
   const ops = ptraceOps(kernel);
   const ctx = kernel.kmalloc<ptrace_context>('ptrace_context', { options: 0, signr: 0, siginfo: false, stop_code: 0, resume: UTRACE_RESUME });
   const engine = utrace_attach_task(tracee, UTRACE_ATTACH_CREATE, ops, ctx);
   if (IS_ERR(engine)) throw new Error('utrace_attach_task failed');
-  // ptrace_set_events: QUIESCE for resume handling, CLONE and EXEC (SIGNAL_ALL left out).
+  // ptrace_set_events: QUIESCE for resume handling, CLONE, EXEC and every signal.
   ctx.value.options = PTRACE_O_TRACEEXEC;
-  utrace_set_events(tracee, engine, UTRACE_EVENT('QUIESCE') | UTRACE_EVENT('CLONE') | UTRACE_EVENT('EXEC'));
+  utrace_set_events(tracee, engine, UTRACE_EVENT('QUIESCE') | UTRACE_EVENT('CLONE') | UTRACE_EVENT('EXEC') | UTRACE_EVENT_SIGNAL_ALL);
   return { tracee, ops, ctx };
 }
 

@@ -10,7 +10,7 @@
  * to the engine and is freed by `ptrace_release` (lines 611-614) when the engine goes. Here
  * the tracee exits and is reaped while the debugger runs its exit path; its engine is
  * released, the context freed, and the debugger's write lands in freed memory. (The tracee
- * is SIGKILLed by another thread: otherwise its exec stop holds it until the debugger
+ * is SIGKILLed by another thread: otherwise its ptrace stops hold it until the debugger
  * detaches, and it cannot die first.) The rest is
  * `ptrace-exit-detach.ts`.
  *

@@ -12,9 +12,13 @@
  * - `utrace_barrier_uninterruptible`, lines 109-120;
  * - `ptrace_wake_up`, lines 237-259, without a forced wake-up (implicit detach).
  *
- * Left out: what `ptrace-engine.ts` lists. With no `report_signal`, `ctx->siginfo` stays
- * unset, so the branch that resumes instead of detaching (lines 287-300) is written but never
- * taken here.
+ * The tracee's first signal (ptrace's SIGSTOP) stops it in `report_signal`, which sets
+ * `ctx->siginfo` and asks for `UTRACE_INTERRUPT`. When the barrier finds it so, the debugger
+ * resumes instead of detaching (lines 287-300), and the `report_signal` with
+ * `UTRACE_SIGNAL_REPORT` that follows hands the signal back and detaches; both paths are
+ * taken in the search.
+ *
+ * Left out: what `ptrace-engine.ts` lists.
  *
  * Expected: safe, no failure in any schedule of exhaustive search under a preemption bound
  * of 2 (test/gallery.test.ts).
@@ -59,8 +63,8 @@ async function ptrace_detach_task(t: Traced): Promise<void> {
 }
 
 /**
- * The scenario: a debugger traced a task with `PTRACE_O_TRACEEXEC`; the task execs (and
- * stops there) and makes a system call, while the debugger exits and another thread sends
+ * The scenario: a debugger traced a task with `PTRACE_O_TRACEEXEC`; the task takes its
+ * SIGSTOP (a ptrace stop), execs (and stops there) and makes a system call, while the debugger exits and another thread sends
  * the task SIGKILL (which ends any stop; the task dies and is reaped).
  * @public
  */

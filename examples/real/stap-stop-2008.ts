@@ -15,8 +15,8 @@
  * callbacks are finished"), is `stap-stop-inuse-2008.ts`.
  *
  * Left out (besides what `stap-task-finder.ts` lists): the error messages (`_stp_error`);
- * the kernel-thread and init checks (no such task here); `rcu_read_lock` around the
- * `do_each_thread` walk, and the walk itself (the scenario's own task list stands in for it).
+ * the kernel-thread and init checks (no such task here). The walk is the kernel's:
+ * `do_each_thread` inside `rcu_read_lock()`, here `rcu_read_section`.
  * This revision ran against the utrace of mid-2008, whose lookup gave no reference: with the
  * final API's counted lookup, the transcription puts it.
  *
@@ -29,9 +29,12 @@ import {
   EINPROGRESS,
   ENOENT,
   ESRCH,
+  atomic_set,
+  delete_module,
+  do_each_thread,
   IS_ERR,
-  module_unload,
   PTR_ERR,
+  rcu_read_section,
   type task_struct,
   UTRACE_ATTACH_MATCH_OPS,
   utrace_attach_task,
@@ -68,15 +71,17 @@ function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): number {
 
 /** `stap_stop_task_finder` (lines 1232-1241). */
 function stap_stop_task_finder(tf: TaskFinder): void {
-  tf.statics.value.state = STP_TF_STOPPING;
+  atomic_set(tf.statics.state.value, STP_TF_STOPPING);
   // stap_utrace_detach_ops: "we're purposefully ignoring errors".
-  for (const tsk of tf.tasks) stap_utrace_detach(tf, tsk);
-  tf.statics.value.state = STP_TF_STOPPED;
+  rcu_read_section(() => {
+    for (const tsk of do_each_thread()) stap_utrace_detach(tf, tsk);
+  });
+  atomic_set(tf.statics.state.value, STP_TF_STOPPED);
 }
 
 /**
- * The scenario: two traced tasks making two system calls each; `rmmod` runs the module's
- * exit function, then the kernel frees the module's code and static data.
+ * The scenario: two traced tasks making two system calls each; `rmmod` is `delete_module`:
+ * the module's exit function runs, then the kernel frees the module's code and static data.
  * @public
  */
 export const scenario = defineScenario({
@@ -87,9 +92,7 @@ export const scenario = defineScenario({
   build(kernel) {
     const tf = startTaskFinder(kernel, { countInuse: false });
     kernel.tracer('rmmod', async () => {
-      stap_stop_task_finder(tf);
-      await module_unload(tf.mod); // delete_module: the code goes...
-      kernel.kfree(tf.statics); // ...and its static data with it
+      await delete_module(tf.mod, () => stap_stop_task_finder(tf));
     });
   },
 });

@@ -38,8 +38,11 @@ import {
   ENOENT,
   ESRCH,
   ERESTARTSYS,
+  atomic_read,
+  atomic_set,
+  delete_module,
+  do_each_thread,
   IS_ERR,
-  module_unload,
   PTR_ERR,
   schedule,
   type task_struct,
@@ -86,10 +89,10 @@ async function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): Promise<num
 
 /** `stap_stop_task_finder` (lines 1598-1631). */
 export async function stap_stop_task_finder(tf: TaskFinder): Promise<void> {
-  tf.statics.value.state = STP_TF_STOPPING;
-  for (const tsk of tf.tasks) await stap_utrace_detach(tf, tsk);
-  tf.statics.value.state = STP_TF_STOPPED;
-  while (tf.statics.value.inuse !== 0) await schedule();
+  atomic_set(tf.statics.state.value, STP_TF_STOPPING);
+  for (const tsk of do_each_thread()) await stap_utrace_detach(tf, tsk);
+  atomic_set(tf.statics.state.value, STP_TF_STOPPED);
+  while (atomic_read(tf.statics.inuse.value) !== 0) await schedule();
 }
 
 /**
@@ -104,9 +107,7 @@ export const scenario = defineScenario({
   build(kernel) {
     const tf = startTaskFinder(kernel, { countInuse: true });
     kernel.tracer('rmmod', async () => {
-      await stap_stop_task_finder(tf);
-      await module_unload(tf.mod);
-      kernel.kfree(tf.statics);
+      await delete_module(tf.mod, () => stap_stop_task_finder(tf));
     });
   },
 });

@@ -21,7 +21,7 @@
  * bound of 1 (test/gallery.test.ts).
  * @packageDocumentation
  */
-import { module_unload } from '../../src/index.js';
+import { delete_module } from '../../src/index.js';
 import { defineScenario } from '../../src/scenario/index.js';
 import { stap_stop_task_finder } from './stap-stop-barrier-2010.js';
 import { startTaskFinder } from './stap-task-finder.js';
@@ -38,9 +38,7 @@ export const scenario = defineScenario({
   build(kernel) {
     const tf = startTaskFinder(kernel, { countInuse: true, death: true });
     kernel.tracer('rmmod', async () => {
-      await stap_stop_task_finder(tf);
-      await module_unload(tf.mod);
-      kernel.kfree(tf.statics);
+      await delete_module(tf.mod, () => stap_stop_task_finder(tf));
     });
   },
 });

@@ -32,9 +32,13 @@ import {
   EINPROGRESS,
   ENOENT,
   ESRCH,
+  atomic_read,
+  atomic_set,
+  delete_module,
+  do_each_thread,
   IS_ERR,
-  module_unload,
   PTR_ERR,
+  rcu_read_section,
   schedule,
   type task_struct,
   UTRACE_ATTACH_MATCH_OPS,
@@ -72,11 +76,13 @@ function stap_utrace_detach(tf: TaskFinder, tsk: task_struct): number {
 
 /** `stap_stop_task_finder` (lines 1261-1288). */
 async function stap_stop_task_finder(tf: TaskFinder): Promise<void> {
-  tf.statics.value.state = STP_TF_STOPPING;
-  for (const tsk of tf.tasks) stap_utrace_detach(tf, tsk);
-  tf.statics.value.state = STP_TF_STOPPED;
+  atomic_set(tf.statics.state.value, STP_TF_STOPPING);
+  rcu_read_section(() => {
+    for (const tsk of do_each_thread()) stap_utrace_detach(tf, tsk);
+  });
+  atomic_set(tf.statics.state.value, STP_TF_STOPPED);
   // "Now that all the engines are detached, make sure all the callbacks are finished."
-  while (tf.statics.value.inuse !== 0) await schedule();
+  while (atomic_read(tf.statics.inuse.value) !== 0) await schedule();
 }
 
 /**
@@ -91,9 +97,7 @@ export const scenario = defineScenario({
   build(kernel) {
     const tf = startTaskFinder(kernel, { countInuse: true });
     kernel.tracer('rmmod', async () => {
-      await stap_stop_task_finder(tf);
-      await module_unload(tf.mod);
-      kernel.kfree(tf.statics);
+      await delete_module(tf.mod, () => stap_stop_task_finder(tf));
     });
   },
 });

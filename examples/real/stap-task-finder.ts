@@ -27,10 +27,11 @@
  *   jav/systemtap@514f3b061acde35e1fa5bcea5664d113b8688863:runtime/task_finder.c:1059-1095;
  *   only `stap-stop-death-2010.ts` enables its event (`death: true`).
  * - The per-target data (`engine->data` is a `struct stap_task_finder_target`): the
- *   engines' data here is the finder's static data, which is what the callbacks read.
- * - The module's static data (`__stp_task_finder_state`, `__stp_inuse_count`) is freed with
- *   the module: here it is a `kmalloc`ed box that the exit path frees right after
- *   `module_unload`, so a callback reading it afterwards is a use-after-free.
+ *   callbacks read only the module's static data, so the engines carry none (`null`).
+ *
+ * The module's static data (`__stp_task_finder_state`, `__stp_inuse_count`, both `atomic_t`)
+ * is `module_data` of the module, freed by `delete_module` with its code: a callback reading
+ * it afterwards is a use-after-free naming the variable.
  * - The engine reference: SystemTap puts the engine its CREATE attach returned. Its callbacks
  *   may return `UTRACE_DETACH`, so under this package's memory rule the attach gives an
  *   RCU-kept pointer that owes no put; the set-up enables the events through it and gives it
@@ -41,11 +42,16 @@ import {
   defineOps,
   IS_ERR,
   type callback_engine,
+  atomic_dec,
+  atomic_inc,
+  atomic_read,
+  type atomic_t,
+  ATOMIC_INIT,
   type Kernel,
   type KBox,
+  module_data,
   type module_struct,
   sys,
-  type task_struct,
   UTRACE_ATTACH_CREATE,
   utrace_attach_task,
   UTRACE_DETACH,
@@ -61,12 +67,12 @@ export const STP_TF_STOPPING = 2;
 /** `__STP_TF_STOPPED`: every engine was told to detach. */
 export const STP_TF_STOPPED = 3;
 
-/** The module's static data the callbacks read: `__stp_task_finder_state`, `__stp_inuse_count`. */
+/** The module's static data the callbacks read. */
 export interface TaskFinderStatics {
-  /** `__stp_task_finder_state`. */
-  state: number;
-  /** `__stp_inuse_count`: callbacks between `__stp_tf_handler_start` and `_end`. */
-  inuse: number;
+  /** `static atomic_t __stp_task_finder_state`. */
+  readonly state: KBox<atomic_t>;
+  /** `static atomic_t __stp_inuse_count`: callbacks between `__stp_tf_handler_start` and `_end`. */
+  readonly inuse: KBox<atomic_t>;
 }
 
 /** What the set-up made, for the exit path to tear down. */
@@ -74,25 +80,21 @@ export interface TaskFinder {
   /** The stap module: its code is the callbacks'. */
   readonly mod: module_struct;
   /** The module's static data. */
-  readonly statics: KBox<TaskFinderStatics>;
+  readonly statics: TaskFinderStatics;
   /** `__stp_utrace_task_finder_ops`'s target ops, shared by every engine. */
   readonly ops: ReturnType<typeof targetOps>;
-  /** The traced tasks (what `do_each_thread` walks in `stap_utrace_detach_ops`). */
-  readonly tasks: readonly task_struct[];
 }
 
 /**
  * The target ops: syscall entry and exit callbacks that check the finder's state, and (when
  * `countInuse`, from the 2008 fix on) count themselves in `__stp_inuse_count`.
  */
-function targetOps(mod: module_struct, countInuse: boolean) {
-  const syscallCallback = (_action: number, engine: callback_engine<KBox<TaskFinderStatics>>) => {
-    const tf = engine.data.value;
-    // if (atomic_read(&__stp_task_finder_state) != __STP_TF_RUNNING) return UTRACE_DETACH;
-    if (tf.state !== STP_TF_RUNNING) return UTRACE_DETACH;
-    if (countInuse) tf.inuse++; // __stp_tf_handler_start()
+function targetOps(mod: module_struct, tf: TaskFinderStatics, countInuse: boolean) {
+  const syscallCallback = (_action: number, _engine: callback_engine<null>) => {
+    if (atomic_read(tf.state.value) !== STP_TF_RUNNING) return UTRACE_DETACH;
+    if (countInuse) atomic_inc(tf.inuse.value); // __stp_tf_handler_start()
     // ... the callback's work (left out) ...
-    if (countInuse) tf.inuse--; // __stp_tf_handler_end()
+    if (countInuse) atomic_dec(tf.inuse.value); // __stp_tf_handler_end()
     return UTRACE_RESUME;
   };
   return defineOps(
@@ -102,11 +104,10 @@ function targetOps(mod: module_struct, countInuse: boolean) {
       report_syscall_exit: syscallCallback,
       // __stp_utrace_task_finder_target_death: the same check, the user's callbacks (left
       // out) between the counter's two macros, and always UTRACE_DETACH.
-      report_death: (engine: callback_engine<KBox<TaskFinderStatics>>) => {
-        const tf = engine.data.value;
-        if (tf.state !== STP_TF_RUNNING) return UTRACE_DETACH;
-        if (countInuse) tf.inuse++;
-        if (countInuse) tf.inuse--;
+      report_death: (_engine: callback_engine<null>) => {
+        if (atomic_read(tf.state.value) !== STP_TF_RUNNING) return UTRACE_DETACH;
+        if (countInuse) atomic_inc(tf.inuse.value);
+        if (countInuse) atomic_dec(tf.inuse.value);
         return UTRACE_DETACH;
       },
     },
@@ -122,15 +123,18 @@ export function startTaskFinder(kernel: Kernel, options: { countInuse: boolean; 
   const count = options.tasks ?? 2;
   const tasks = Array.from({ length: count }, (_, i) => kernel.spawn(`target-${String.fromCharCode(97 + i)}`, [sys(9), sys(10)]));
   const mod = kernel.load_module('stap_task_finder');
-  const statics = kernel.kmalloc<TaskFinderStatics>('task finder statics', { state: STP_TF_RUNNING, inuse: 0 });
-  const ops = targetOps(mod, options.countInuse);
+  const statics: TaskFinderStatics = {
+    state: module_data(mod, '__stp_task_finder_state', ATOMIC_INIT(STP_TF_RUNNING)),
+    inuse: module_data(mod, '__stp_inuse_count', ATOMIC_INIT(0)),
+  };
+  const ops = targetOps(mod, statics, options.countInuse);
   for (const tsk of tasks) {
     // __stp_utrace_attach: utrace_attach_task(tsk, UTRACE_ATTACH_CREATE, ops, data), then
     // utrace_set_events(tsk, engine, event_flags), then the put (see the header).
-    const engine = utrace_attach_task(tsk, UTRACE_ATTACH_CREATE, ops, statics);
+    const engine = utrace_attach_task(tsk, UTRACE_ATTACH_CREATE, ops, null);
     if (IS_ERR(engine)) throw new Error('utrace_attach_task failed');
     const death = options.death === true ? UTRACE_EVENT('DEATH') : 0;
     utrace_set_events(tsk, engine, UTRACE_EVENT('SYSCALL_ENTRY') | UTRACE_EVENT('SYSCALL_EXIT') | death);
   }
-  return { mod, statics, ops, tasks };
+  return { mod, statics, ops };
 }
