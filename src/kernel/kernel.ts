@@ -593,12 +593,13 @@ export class Kernel {
   #pick(loop: RunLoop, ids: readonly number[], all: boolean): number {
     const point = { step: this.stepIndex, runnable: ids, previous: loop.previous };
     const chosen: unknown = loop.pick.call(loop.scheduler, point);
-    // Membership in O(1) when every runnable thread is offered (the common case).
-    const offered = (id: number): boolean => (all ? loop.runnable.has(id) : ids.includes(id));
-    if (typeof chosen !== 'number' || !offered(chosen)) {
+    // Membership in O(1) when every runnable thread is offered (the common case); no closure
+    // per step, this runs at every scheduling point.
+    if (typeof chosen !== 'number' || !(all ? loop.runnable.has(chosen) : ids.includes(chosen))) {
       throw new UtraceUsageError('scheduler', `scheduler picked thread ${describeArg(chosen)}, which cannot run at step ${this.stepIndex} (runnable: ${ids.join(', ')})`);
     }
-    if (loop.previous !== -1 && chosen !== loop.previous && offered(loop.previous)) loop.preemptionSteps.push(this.stepIndex);
+    const prev = loop.previous;
+    if (prev !== -1 && chosen !== prev && (all ? loop.runnable.has(prev) : ids.includes(prev))) loop.preemptionSteps.push(this.stepIndex);
     loop.schedule.push(chosen);
     loop.previous = chosen;
     return chosen;
